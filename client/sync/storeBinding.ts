@@ -1,0 +1,124 @@
+import type { SerializedSchema } from '@tldraw/store'
+import type { TLRecord, TLStore } from '@tldraw/tlschema'
+import type { YKeyValue } from 'y-utility/y-keyvalue'
+import type * as Y from 'yjs'
+import { metaOf, recordsOf, SCHEMA_KEY } from './yRecords'
+
+export interface StoreBinding {
+  /** The records in the Y.Doc (shared with the presence binding and tests). */
+  readonly records: YKeyValue<TLRecord>
+  /** Writes the store's document records into an empty Y.Doc (a new board). */
+  seedIfEmpty(): void
+  unbind(): void
+}
+
+export interface StoreBindingOptions {
+  /** Called when a remote record is rejected by the tldraw schema (it is then skipped). */
+  onInvalidRecord?: (record: unknown, error: unknown) => void
+}
+
+/**
+ * Binds a tldraw store to a Y.Doc, both ways. Only document records (shapes, bindings, pages,
+ * assets, the document) are shared; cameras, selections and presence stay local. Each record is
+ * one entry, so concurrent edits of different shapes never conflict; edits of the same shape are
+ * last-writer-wins per record.
+ *
+ * Plain TypeScript, no React: tested in Node with a bare store.
+ */
+export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBindingOptions = {}): StoreBinding {
+  const records = recordsOf(doc)
+  const meta = metaOf(doc)
+  /** Marks our own transactions, so that their echo is not applied back to the store. */
+  const origin = { binding: 'tldraw-store' }
+
+  const putRemote = (puts: TLRecord[], removes: TLRecord['id'][]) => {
+    if (puts.length === 0 && removes.length === 0) return
+    store.mergeRemoteChanges(() => {
+      if (removes.length > 0) store.remove(removes.filter((id) => store.has(id)))
+      if (puts.length === 0) return
+      const ordered = sortForPut(puts)
+      try {
+        store.put(ordered)
+      } catch {
+        // One bad record (an older client, a hostile peer) must not block the others.
+        for (const record of ordered) {
+          try {
+            store.put([record])
+          } catch (error) {
+            options.onInvalidRecord?.(record, error)
+          }
+        }
+      }
+    })
+  }
+
+  // 1. What the Y.Doc has replaces the store's document records (migrated if written by an
+  //    older schema). An empty doc leaves the store alone: `seedIfEmpty` decides about that.
+  if (records.map.size > 0) {
+    const incoming = migrate(store, [...records.map.values()].map((e) => e.val), meta.get(SCHEMA_KEY))
+    const keep = new Set(incoming.map((r) => r.id))
+    const stale = documentRecords(store).filter((r) => !keep.has(r.id)).map((r) => r.id)
+    putRemote(incoming, stale)
+  }
+
+  // 2. Local user changes → Y.Doc, one transaction per store change batch.
+  const stopListening = store.listen(
+    ({ changes }) => {
+      doc.transact(() => {
+        for (const record of Object.values(changes.added)) records.set(record.id, record)
+        for (const [, record] of Object.values(changes.updated)) records.set(record.id, record)
+        for (const record of Object.values(changes.removed)) records.delete(record.id)
+      }, origin)
+    },
+    { source: 'user', scope: 'document' },
+  )
+
+  // 3. Remote changes → store, marked remote so they never enter the local undo history.
+  const onChange = (changes: Map<string, { action: string; newValue?: TLRecord }>, tr: Y.Transaction) => {
+    if (tr.origin === origin) return
+    const puts: TLRecord[] = []
+    const removes: TLRecord['id'][] = []
+    for (const [id, change] of changes) {
+      if (change.action === 'delete') removes.push(id as TLRecord['id'])
+      else if (change.newValue) puts.push(change.newValue)
+    }
+    putRemote(puts, removes)
+  }
+  records.on('change', onChange)
+
+  return {
+    records,
+    seedIfEmpty() {
+      if (records.map.size > 0) return
+      doc.transact(() => {
+        meta.set(SCHEMA_KEY, store.schema.serialize())
+        for (const record of documentRecords(store)) records.set(record.id, record)
+      }, origin)
+    },
+    unbind() {
+      stopListening()
+      records.off('change', onChange)
+    },
+  }
+}
+
+function documentRecords(store: TLStore): TLRecord[] {
+  return store.allRecords().filter((r) => store.scopedTypes.document.has(r.typeName))
+}
+
+/** Pages before shapes before bindings: a binding's shapes must exist when it arrives. */
+const PUT_ORDER: Record<string, number> = { document: 0, page: 1, asset: 2, shape: 3, binding: 4 }
+
+function sortForPut(records: TLRecord[]): TLRecord[] {
+  return [...records].sort((a, b) => (PUT_ORDER[a.typeName] ?? 5) - (PUT_ORDER[b.typeName] ?? 5))
+}
+
+function migrate(store: TLStore, records: TLRecord[], schema: unknown): TLRecord[] {
+  if (!schema) return records
+  const result = store.schema.migrateStoreSnapshot({
+    store: Object.fromEntries(records.map((r) => [r.id, r])),
+    schema: schema as SerializedSchema,
+  })
+  if (result.type === 'error') throw new Error(`board data cannot be read: ${result.reason}`)
+  return Object.values(result.value) as TLRecord[]
+}

@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { CloseCode } from '../protocol/closeCodes'
+import type { ServerConfig } from './config'
+import { setSecurityHeaders } from './http/securityHeaders'
+import { serveStatic } from './http/staticFiles'
+import { attachWebsocketTransport } from './http/wsTransport'
+import { log } from './log'
+import { Relay } from './relay/relay'
+import type { BoardStore } from './store/boardStore'
+import { SqliteBoardStore } from './store/sqliteStore'
+
+export interface SamenbordServer {
+  http: Server
+  relay: Relay
+  store: BoardStore
+  /** Starts listening; resolves with the port (useful with port 0). */
+  listen(): Promise<number>
+  /** Graceful stop: no new connections, every board written, clients told to come back later. */
+  close(): Promise<void>
+}
+
+export const SQLITE_FILE_NAME = 'samenbord.sqlite'
+
+export function createSamenbordServer(config: ServerConfig, store?: BoardStore): SamenbordServer {
+  const boardStore =
+    store ?? new SqliteBoardStore(join(config.dataDir, SQLITE_FILE_NAME), config.sqliteSynchronous)
+  const relay = new Relay(boardStore, {
+    maxBoardBytes: config.maxBoardBytes,
+    compactAfterUpdates: config.compactAfterUpdates,
+    log,
+  })
+  const startedAt = Date.now()
+
+  const http = createServer((req, res) => {
+    setSecurityHeaders(res)
+    const path = (req.url ?? '/').split('?')[0]
+    if (path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      res.end(
+        JSON.stringify({
+          ok: true,
+          loadedBoards: relay.loadedBoardCount,
+          connections: transport.wss.clients.size,
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        }),
+      )
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end()
+      return
+    }
+    serveStatic(config.staticDir, req, res)
+  })
+  const transport = attachWebsocketTransport(http, relay, {
+    maxMessageBytes: config.maxMessageBytes,
+    allowedOrigins: config.allowedOrigins,
+    log,
+  })
+
+  let closing: Promise<void> | null = null
+  return {
+    http,
+    relay,
+    store: boardStore,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject)
+        http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port))
+      }),
+    close() {
+      closing ??= (async () => {
+        http.close()
+        transport.closeAll(CloseCode.ServiceRestart, 'server restarting')
+        await relay.closeAll()
+        http.closeAllConnections()
+      })()
+      return closing
+    },
+  }
+}

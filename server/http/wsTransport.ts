@@ -1,0 +1,155 @@
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocket, WebSocketServer, type RawData } from 'ws'
+import { isValidBoardId } from '../../protocol/boardId'
+import { CloseCode } from '../../protocol/closeCodes'
+import { SYNC_PATH_PREFIX } from '../../protocol/paths'
+import type { RelayConnection } from '../relay/connection'
+import { ProtocolError } from '../relay/errors'
+import type { Relay } from '../relay/relay'
+import type { Room } from '../relay/room'
+
+export interface WsTransportOptions {
+  maxMessageBytes: number
+  allowedOrigins: string[]
+  log: (message: string, extra?: Record<string, unknown>) => void
+}
+
+/** Dead sockets (a laptop lid closed) are found by ping/pong and dropped. */
+export const PING_INTERVAL_MS = 30_000
+/** A client that stops reading is dropped once this much is waiting to be sent to it. */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
+
+let nextConnectionNumber = 0
+
+/**
+ * Adapts Node's http upgrade + ws to the relay. Refusals accept the upgrade and then close with
+ * a 44xx code: a plain HTTP error would reach the browser as 1006 and make it retry for ever.
+ */
+export function attachWebsocketTransport(server: Server, relay: Relay, options: WsTransportOptions) {
+  // ws itself cuts off at twice our limit; between the two we close with our own named code.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes * 2 })
+  const alive = new WeakSet<WebSocket>()
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (!url.pathname.startsWith(SYNC_PATH_PREFIX)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const boardId = url.pathname.slice(SYNC_PATH_PREFIX.length)
+      if (!originAllowed(req, options.allowedOrigins)) {
+        ws.close(CloseCode.OriginNotAllowed, 'origin not allowed')
+      } else if (!isValidBoardId(boardId)) {
+        ws.close(CloseCode.UnknownBoard, 'unknown board')
+      } else {
+        serveConnection(ws, boardId, req)
+      }
+    })
+  })
+
+  function serveConnection(ws: WebSocket, boardId: string, req: IncomingMessage): void {
+    alive.add(ws)
+    ws.on('pong', () => alive.add(ws))
+    const connId = `c${++nextConnectionNumber}`
+    const context = { boardId, conn: connId, ip: req.socket.remoteAddress }
+    let closed = false
+    const conn: RelayConnection = {
+      id: connId,
+      canWrite: true,
+      send(message) {
+        if (closed || ws.readyState !== WebSocket.OPEN) return
+        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+          conn.close(CloseCode.SlowConsumer, 'too slow to receive')
+          return
+        }
+        ws.send(message)
+      },
+      close(code, reason) {
+        if (closed) return
+        closed = true
+        ws.close(code, reason)
+      },
+    }
+    let room: Room | null = null
+    const queue: Uint8Array[] = []
+
+    const handle = (message: Uint8Array) => {
+      if (closed || !room) return
+      try {
+        if (message.byteLength > options.maxMessageBytes) {
+          throw new ProtocolError(CloseCode.MessageTooBig, 'message too big')
+        }
+        room.handleMessage(conn, message)
+      } catch (error) {
+        const code = error instanceof ProtocolError ? error.code : CloseCode.MalformedMessage
+        options.log('closing connection after bad message', { ...context, code, error: String(error) })
+        conn.close(code, error instanceof ProtocolError ? error.message : 'malformed message')
+      }
+    }
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const message = toUint8Array(data)
+      if (!isBinary) return conn.close(CloseCode.MalformedMessage, 'binary frames only')
+      if (room) handle(message)
+      else queue.push(message) // the board is still loading: answer only once it is there
+    })
+    ws.on('error', (error) => options.log('socket error', { ...context, error: String(error) }))
+    ws.on('close', () => {
+      closed = true
+      if (room) relay.leave(room, conn)
+    })
+
+    relay.join(boardId, conn).then(
+      (joined) => {
+        room = joined
+        if (closed) return relay.leave(joined, conn)
+        for (const message of queue.splice(0)) handle(message)
+      },
+      (error) => {
+        options.log('board could not be loaded', { ...context, error: String(error) })
+        conn.close(1011, 'board could not be loaded')
+      },
+    )
+  }
+
+  const pingTimer = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      alive.delete(ws)
+      ws.ping()
+    }
+  }, PING_INTERVAL_MS)
+  pingTimer.unref()
+
+  return {
+    wss,
+    /** Closes every socket with a code that makes clients come back by themselves. */
+    closeAll(code: number, reason: string) {
+      clearInterval(pingTimer)
+      for (const ws of wss.clients) ws.close(code, reason)
+    },
+  }
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+/** Same origin is always allowed; `allowedOrigins` adds others. Non-browser clients send none. */
+function originAllowed(req: IncomingMessage, allowedOrigins: string[]): boolean {
+  const origin = req.headers.origin
+  if (!origin) return true
+  if (allowedOrigins.includes('*') || allowedOrigins.includes(origin)) return true
+  try {
+    return new URL(origin).host === req.headers.host
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,69 @@
+import type { BoardStore } from '../store/boardStore'
+import type { RelayConnection } from './connection'
+import { Room, type RoomOptions } from './room'
+
+/**
+ * Keeps one Room per open board: loaded on the first connection, written and freed when the
+ * last one leaves. Knows nothing about websockets or HTTP.
+ */
+export class Relay {
+  private readonly rooms = new Map<string, Promise<Room>>()
+  /** Connections that are waiting for a room to load; a room is not freed while any wait. */
+  private readonly joining = new Map<string, number>()
+  /** Rooms being written before they are freed; a new join waits for that first. */
+  private readonly unloading = new Map<string, Promise<void>>()
+
+  constructor(
+    private readonly store: BoardStore,
+    private readonly options: RoomOptions,
+  ) {}
+
+  get loadedBoardCount(): number {
+    return this.rooms.size
+  }
+
+  async join(boardId: string, conn: RelayConnection): Promise<Room> {
+    this.joining.set(boardId, (this.joining.get(boardId) ?? 0) + 1)
+    try {
+      await this.unloading.get(boardId)
+      let room = this.rooms.get(boardId)
+      if (!room) {
+        room = Room.load(boardId, this.store, this.options)
+        this.rooms.set(boardId, room)
+        room.catch(() => this.rooms.delete(boardId))
+      }
+      const loaded = await room
+      loaded.addConnection(conn)
+      return loaded
+    } finally {
+      const left = (this.joining.get(boardId) ?? 1) - 1
+      if (left === 0) this.joining.delete(boardId)
+      else this.joining.set(boardId, left)
+    }
+  }
+
+  leave(room: Room, conn: RelayConnection): void {
+    room.removeConnection(conn)
+    if (room.connectionCount === 0 && !this.joining.has(room.boardId)) this.unload(room)
+  }
+
+  private unload(room: Room): void {
+    this.rooms.delete(room.boardId)
+    const done = room
+      .close()
+      .catch((error) => this.options.log('unload failed', { boardId: room.boardId, error: String(error) }))
+      .finally(() => this.unloading.delete(room.boardId))
+    this.unloading.set(room.boardId, done)
+  }
+
+  /** Writes and frees every room (graceful shutdown); connections must be closed by the caller. */
+  async closeAll(): Promise<void> {
+    const rooms = await Promise.allSettled([...this.rooms.values()])
+    this.rooms.clear()
+    await Promise.all(
+      rooms.map((r) => (r.status === 'fulfilled' ? r.value.close() : Promise.resolve())),
+    )
+    await Promise.all(this.unloading.values())
+    await this.store.close()
+  }
+}

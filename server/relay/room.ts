@@ -1,0 +1,245 @@
+import * as decoding from 'lib0/decoding'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
+import { CloseCode } from '../../protocol/closeCodes'
+import { MessageType } from '../../protocol/messages'
+import type { BoardStore } from '../store/boardStore'
+import { decodeAwarenessUpdate } from './awarenessGuard'
+import type { RelayConnection } from './connection'
+import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from './encoding'
+import { ProtocolError } from './errors'
+
+export interface RoomOptions {
+  maxBoardBytes: number
+  compactAfterUpdates: number
+  log: (message: string, extra?: Record<string, unknown>) => void
+}
+
+/** Origin of updates replayed from the store: they are on disk already. */
+const FROM_STORE = Symbol('from-store')
+
+/**
+ * One loaded board: its Y.Doc, the presence of everyone on it, and its connections.
+ * Every update is appended to the store before it is relayed, so nothing a participant has
+ * received can be lost when the process dies.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: true })
+  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  /** Each connection with the awareness client ids it has introduced (removed when it leaves). */
+  private readonly connections = new Map<RelayConnection, Set<number>>()
+  private storedBytes = 0
+  private updatesSinceCompaction = 0
+  /** Serializes writes of stores whose operations are asynchronous. */
+  private writeChain: Promise<void> = Promise.resolve()
+  private pendingWrites = 0
+
+  private constructor(
+    readonly boardId: string,
+    private readonly store: BoardStore,
+    private readonly options: RoomOptions,
+  ) {
+    this.awareness.setLocalState(null) // the server itself has no presence
+    this.doc.on('update', this.onDocUpdate)
+    this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  static async load(boardId: string, store: BoardStore, options: RoomOptions): Promise<Room> {
+    const room = new Room(boardId, store, options)
+    const updates = await store.load(boardId)
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(room.doc, update, FROM_STORE)
+        room.storedBytes += update.byteLength
+      } catch (error) {
+        // A damaged entry must not make the whole board unreadable.
+        options.log('skipped unreadable stored update', { boardId, error: String(error) })
+      }
+    }
+    room.updatesSinceCompaction = updates.length > 1 ? updates.length : 0
+    return room
+  }
+
+  get connectionCount(): number {
+    return this.connections.size
+  }
+
+  /** Starts the y-websocket handshake: our sync step 1 and everyone's presence. */
+  addConnection(conn: RelayConnection): void {
+    this.connections.set(conn, new Set())
+    conn.send(syncStep1Message(this.doc))
+    const states = [...this.awareness.getStates().keys()]
+    if (states.length > 0) conn.send(awarenessMessage(this.awareness, states))
+  }
+
+  removeConnection(conn: RelayConnection): void {
+    const clientIds = this.connections.get(conn)
+    this.connections.delete(conn)
+    if (clientIds && clientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], conn)
+    }
+  }
+
+  /** Handles one incoming frame. Throws ProtocolError for input that must close the connection. */
+  handleMessage(conn: RelayConnection, message: Uint8Array): void {
+    const decoder = decoding.createDecoder(message)
+    const type = decoding.readVarUint(decoder)
+    switch (type) {
+      case MessageType.Sync:
+        return this.handleSync(conn, decoder)
+      case MessageType.Awareness:
+        return this.handleAwareness(conn, decoding.readVarUint8Array(decoder))
+      case MessageType.QueryAwareness:
+        conn.send(awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]))
+        return
+      case MessageType.Auth:
+        return // tokens travel in the URL; nothing to do
+      default:
+        throw new ProtocolError(CloseCode.MalformedMessage, `unknown message type ${type}`)
+    }
+  }
+
+  private handleSync(conn: RelayConnection, decoder: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(decoder)
+    if (syncType === syncProtocol.messageYjsSyncStep1) {
+      conn.send(syncStep2Message(this.doc, decoding.readVarUint8Array(decoder)))
+      return
+    }
+    if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
+      throw new ProtocolError(CloseCode.MalformedMessage, `unknown sync message ${syncType}`)
+    }
+    this.applyClientUpdate(conn, decoding.readVarUint8Array(decoder))
+  }
+
+  private applyClientUpdate(conn: RelayConnection, update: Uint8Array): void {
+    let decoded: ReturnType<typeof Y.decodeUpdate>
+    try {
+      decoded = Y.decodeUpdate(update)
+    } catch {
+      throw new ProtocolError(CloseCode.MalformedMessage, 'update could not be decoded')
+    }
+    // A client's sync step 2 is often empty; that is not a write.
+    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return
+    if (!conn.canWrite) throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
+    if (this.storedBytes + update.byteLength > this.options.maxBoardBytes) {
+      this.compact()
+      if (this.storedBytes + update.byteLength > this.options.maxBoardBytes) {
+        throw new ProtocolError(CloseCode.BoardTooBig, 'board size limit reached')
+      }
+    }
+    try {
+      Y.applyUpdate(this.doc, update, conn)
+    } catch (error) {
+      throw new ProtocolError(CloseCode.MalformedMessage, `update could not be applied: ${String(error)}`)
+    }
+  }
+
+  private handleAwareness(conn: RelayConnection, update: Uint8Array): void {
+    let entries
+    try {
+      entries = decodeAwarenessUpdate(update)
+    } catch (error) {
+      throw new ProtocolError(CloseCode.MalformedMessage, `bad awareness update: ${String(error)}`)
+    }
+    const own = this.connections.get(conn)
+    if (!own) return
+    for (const { clientId } of entries) {
+      for (const [other, ids] of this.connections) {
+        if (other !== conn && ids.has(clientId)) {
+          throw new ProtocolError(CloseCode.Forbidden, 'awareness for another participant')
+        }
+      }
+    }
+    for (const { clientId, state } of entries) {
+      if (state !== null) own.add(clientId)
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === FROM_STORE) return
+    this.storedBytes += update.byteLength
+    this.updatesSinceCompaction++
+    this.write(
+      () => this.store.append(this.boardId, update),
+      () => this.broadcast(updateMessage(update), origin),
+      (error) => this.onStoreFailure(error, origin),
+    )
+    if (this.updatesSinceCompaction >= this.options.compactAfterUpdates) this.compact()
+  }
+
+  /**
+   * Runs a store operation, then `after`, in the order of calls. Synchronous stores (SQLite)
+   * finish within this call, so an update is on disk before the same tick relays it.
+   */
+  private write(op: () => void | Promise<void>, after: () => void, onError: (e: unknown) => void): void {
+    if (this.pendingWrites === 0) {
+      let result: void | Promise<void>
+      try {
+        result = op()
+      } catch (error) {
+        onError(error)
+        return
+      }
+      if (!result) return after()
+      this.chain(result.then(after, onError))
+      return
+    }
+    this.chain(this.writeChain.then(op).then(after, onError))
+  }
+
+  private chain(next: Promise<void>): void {
+    this.pendingWrites++
+    this.writeChain = next.finally(() => {
+      this.pendingWrites--
+    })
+  }
+
+  /** Nothing unstored is relayed: the writer is told to come back later, and keeps its edit. */
+  private onStoreFailure(error: unknown, origin: unknown): void {
+    this.options.log('store append failed', { boardId: this.boardId, error: String(error) })
+    const conn = origin as RelayConnection | undefined
+    if (conn && this.connections.has(conn)) conn.close(1011, 'storage unavailable')
+  }
+
+  private readonly onAwarenessUpdate = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    _origin: unknown,
+  ): void => {
+    const changed = [...changes.added, ...changes.updated, ...changes.removed]
+    // Echo to the sender too: a lone client must hear something within 30 s or it reconnects.
+    this.broadcast(awarenessMessage(this.awareness, changed), undefined)
+  }
+
+  private broadcast(message: Uint8Array, except: unknown): void {
+    for (const conn of this.connections.keys()) {
+      if (conn !== except) conn.send(message)
+    }
+  }
+
+  /** Folds the update log into one merged state so the stored size follows content, not history. */
+  compact(): Promise<void> {
+    if (this.updatesSinceCompaction === 0) return this.writeChain
+    const state = Y.encodeStateAsUpdate(this.doc)
+    const countAtStart = this.updatesSinceCompaction
+    this.write(
+      () => this.store.compact(this.boardId, state),
+      () => {
+        this.storedBytes = state.byteLength
+        this.updatesSinceCompaction -= countAtStart
+      },
+      (error) => this.options.log('compaction failed', { boardId: this.boardId, error: String(error) }),
+    )
+    return this.writeChain
+  }
+
+  /** Writes what is pending and frees the board's memory. */
+  async close(): Promise<void> {
+    await this.compact()
+    this.doc.off('update', this.onDocUpdate)
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+}

@@ -1,0 +1,192 @@
+import {
+  createShapeId,
+  type TLDefaultColorStyle,
+  type TLDefaultSizeStyle,
+  type TLShapeId,
+  type TLShapePartial,
+} from '@tldraw/tlschema'
+import { estimateTextHeight, richText } from './text'
+import type { TemplateBuildResult, TemplateOrigin, TemplateStep } from './types'
+
+/**
+ * The kinds of area a template can have. One colour per kind, so that every template reads the
+ * same way: orange = what it is all about, blue = steps/topics, green = where we are now,
+ * violet = where we want to go, yellow = what we need, grey = information and roles.
+ */
+export type AreaKind = 'focus' | 'topic' | 'now' | 'next' | 'need' | 'info'
+export const AREA_COLOURS: Record<AreaKind, TLDefaultColorStyle> = {
+  focus: 'orange',
+  topic: 'light-blue',
+  now: 'light-green',
+  next: 'light-violet',
+  need: 'yellow',
+  info: 'grey',
+}
+
+/**
+ * What a shape is for, stored in `meta.role`:
+ * area = a locked background that holds sticky notes; cell = a locked labelled box (a prefilled
+ * matrix cell, a card, a scale point); label = a locked text; arrow = a locked process arrow;
+ * example = an unlocked example sticky note.
+ */
+export type ShapeRole = 'area' | 'cell' | 'label' | 'arrow' | 'example'
+
+/** tldraw's default sticky note is 200 × 200 page units. */
+export const NOTE_SIZE = 200
+export const PAD = 24
+export const GAP = 40
+/** The gap between areas joined by an arrow. */
+export const ARROW_GAP = 100
+/** Margin between an arrow's ends and the areas it joins. */
+const ARROW_MARGIN = 16
+const FONT = 'sans'
+
+export interface AreaOptions {
+  x: number
+  y: number
+  w: number
+  /** Height; grown when the texts plus room for one row of notes would not fit. */
+  h?: number
+  kind: AreaKind
+  title?: string
+  /** Short instruction lines, size 'm'. */
+  hint?: readonly string[]
+}
+
+export interface BoxOptions {
+  x: number
+  y: number
+  w: number
+  h: number
+  kind: AreaKind
+  label?: string | readonly string[]
+  size?: TLDefaultSizeStyle
+  align?: 'start' | 'middle'
+  verticalAlign?: 'start' | 'middle'
+  fill?: 'solid' | 'fill'
+}
+
+/** Height an area needs for its title and hint plus one row of sticky notes. */
+export function areaHeightFor(w: number, title?: string, hint?: readonly string[]): number {
+  return areaTextBottom(w, title, hint) + NOTE_SIZE + PAD
+}
+
+function areaTextBottom(w: number, title?: string, hint?: readonly string[]): number {
+  let y = PAD
+  if (title) y += estimateTextHeight([title], 'l', w - 2 * PAD) + 8
+  if (hint?.length) y += estimateTextHeight(hint, 'm', w - 2 * PAD) + 8
+  return y === PAD ? 0 : y + 8
+}
+
+/**
+ * Collects the shapes of one template in creation order (backgrounds before the texts on them).
+ * Coordinates given to the builder are relative to the template's top-left corner.
+ */
+export class TemplateBuilder {
+  readonly shapes: TLShapePartial[] = []
+
+  constructor(
+    private readonly templateId: string,
+    private readonly origin: TemplateOrigin,
+  ) {}
+
+  /** Template title (size xl) and an optional lead text; returns the y below them. */
+  header(title: string, lead: readonly string[], w: number): number {
+    this.text({ x: 0, y: 0, w, text: [title], size: 'xl' })
+    let y = estimateTextHeight([title], 'xl', w) + 12
+    if (lead.length) y += this.text({ x: 0, y, w, text: lead, size: 'm' }) + 12
+    return y + GAP - 12
+  }
+
+  /** A locked text; returns its estimated height. */
+  text(o: { x: number; y: number; w: number; text: readonly string[]; size: TLDefaultSizeStyle; color?: TLDefaultColorStyle }): number {
+    this.push('label', {
+      id: createShapeId(),
+      type: 'text',
+      x: o.x,
+      y: o.y,
+      props: { richText: richText(o.text), size: o.size, w: o.w, autoSize: false, font: FONT, color: o.color ?? 'black', textAlign: 'start' },
+    })
+    return estimateTextHeight(o.text, o.size, o.w)
+  }
+
+  /** A locked coloured area with an optional title and hint on top, and room for notes below. */
+  area(o: AreaOptions): { id: TLShapeId; h: number } {
+    const h = Math.max(o.h ?? 0, areaHeightFor(o.w, o.title, o.hint))
+    const id = this.rect('area', { ...o, h })
+    let y = o.y + PAD
+    if (o.title) y += this.text({ x: o.x + PAD, y, w: o.w - 2 * PAD, text: [o.title], size: 'l' }) + 8
+    if (o.hint?.length) this.text({ x: o.x + PAD, y, w: o.w - 2 * PAD, text: o.hint, size: 'm' })
+    return { id, h }
+  }
+
+  /** A locked box with its text as the geo label (matrix cells, cards, scale points). */
+  box(o: BoxOptions): TLShapeId {
+    return this.rect('cell', o)
+  }
+
+  /** A locked straight arrow between two points (unbound, so it never drags other shapes). */
+  arrow(x1: number, y1: number, x2: number, y2: number): void {
+    const ux = Math.sign(x2 - x1)
+    const uy = Math.sign(y2 - y1)
+    const sx = x1 + ux * ARROW_MARGIN
+    const sy = y1 + uy * ARROW_MARGIN
+    this.push('arrow', {
+      id: createShapeId(),
+      type: 'arrow',
+      x: sx,
+      y: sy,
+      props: {
+        start: { x: 0, y: 0 },
+        end: { x: x2 - ux * ARROW_MARGIN - sx, y: y2 - uy * ARROW_MARGIN - sy },
+        color: 'grey', size: 'l', dash: 'solid', arrowheadEnd: 'arrow', arrowheadStart: 'none',
+      },
+    })
+  }
+
+  /** An unlocked example sticky note, placed in an area's note room. */
+  note(x: number, y: number, text: string): void {
+    this.push('example', {
+      id: createShapeId(),
+      type: 'note',
+      x,
+      y,
+      props: { richText: richText(text), color: 'yellow', size: 'm', font: FONT },
+    })
+  }
+
+  /** Where the note room of an area starts (below its title and hint). */
+  static noteTop(o: { y: number; w: number; title?: string; hint?: readonly string[] }): number {
+    return o.y + Math.max(PAD, areaTextBottom(o.w, o.title, o.hint))
+  }
+
+  result(size: { w: number; h: number }, steps?: TemplateStep[]): TemplateBuildResult {
+    return steps ? { shapes: this.shapes, size, steps } : { shapes: this.shapes, size }
+  }
+
+  private rect(role: ShapeRole, o: BoxOptions): TLShapeId {
+    const id = createShapeId()
+    this.push(role, {
+      id,
+      type: 'geo',
+      x: o.x,
+      y: o.y,
+      props: {
+        geo: 'rectangle', w: o.w, h: o.h, color: AREA_COLOURS[o.kind], fill: o.fill ?? 'solid',
+        dash: 'solid', size: o.size ?? 'm', font: FONT, richText: richText(o.label ?? ''),
+        labelColor: o.fill === 'fill' ? 'white' : 'black', align: o.align ?? 'middle', verticalAlign: o.verticalAlign ?? 'middle',
+      },
+    })
+    return id
+  }
+
+  private push(role: ShapeRole, shape: TLShapePartial): void {
+    this.shapes.push({
+      ...shape,
+      x: (shape.x ?? 0) + this.origin.x,
+      y: (shape.y ?? 0) + this.origin.y,
+      isLocked: role !== 'example',
+      meta: { template: this.templateId, role },
+    })
+  }
+}

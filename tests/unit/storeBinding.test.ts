@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { bindStoreToDoc } from '../../client/sync/storeBinding'
+import { geoShape, newTestStore, shapesOf } from '../support/tlStore'
+
+/** Two docs wired directly: every update of one is applied to the other. */
+function connect(a: Y.Doc, b: Y.Doc) {
+  a.on('update', (u: Uint8Array, origin: unknown) => origin !== b && Y.applyUpdate(b, u, a))
+  b.on('update', (u: Uint8Array, origin: unknown) => origin !== a && Y.applyUpdate(a, u, b))
+}
+
+describe('tldraw store ⇄ Y.Doc binding', () => {
+  it('two stores converge through two docs', () => {
+    const [docA, docB] = [new Y.Doc(), new Y.Doc()]
+    connect(docA, docB)
+    const storeA = newTestStore()
+    const bindingA = bindStoreToDoc(storeA, docA)
+    bindingA.seedIfEmpty()
+    const storeB = newTestStore(false)
+    bindStoreToDoc(storeB, docB)
+    expect(storeB.get('page:page' as never)).toBeTruthy()
+
+    const shape = geoShape(10, 20)
+    storeA.put([shape])
+    expect(shapesOf(storeB)).toEqual(shapesOf(storeA))
+    storeB.update(shape.id, (s) => ({ ...s, x: 300 }))
+    expect(storeA.get(shape.id)?.x).toBe(300)
+    storeA.remove([shape.id])
+    expect(storeB.has(shape.id)).toBe(false)
+  })
+
+  it('loads what the doc already has into a new store and does not echo it back', () => {
+    const doc = new Y.Doc()
+    const source = newTestStore()
+    bindStoreToDoc(source, doc).seedIfEmpty()
+    source.put([geoShape(1, 2), geoShape(3, 4)])
+    const updates: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    const fresh = newTestStore(false)
+    bindStoreToDoc(fresh, doc)
+    expect(shapesOf(fresh)).toEqual(shapesOf(source))
+    expect(updates).toHaveLength(0)
+  })
+
+  it('applies remote changes as remote (they never enter the local history)', () => {
+    const [docA, docB] = [new Y.Doc(), new Y.Doc()]
+    connect(docA, docB)
+    const storeA = newTestStore()
+    bindStoreToDoc(storeA, docA).seedIfEmpty()
+    const storeB = newTestStore(false)
+    bindStoreToDoc(storeB, docB)
+    const sources: string[] = []
+    storeB.listen((entry) => sources.push(entry.source), { scope: 'document' })
+    storeA.put([geoShape(0, 0)])
+    expect(sources).toEqual(['remote'])
+  })
+
+  it('skips a remote record the schema rejects and keeps the rest', () => {
+    const [docA, docB] = [new Y.Doc(), new Y.Doc()]
+    connect(docA, docB)
+    const storeB = newTestStore()
+    const rejected: unknown[] = []
+    bindStoreToDoc(storeB, docB, { onInvalidRecord: (r) => rejected.push(r) })
+    const good = geoShape(5, 5)
+    const bad = { ...geoShape(6, 6), props: { nonsense: true } }
+    docA.getArray('tl_records').push([
+      { key: good.id, val: good },
+      { key: bad.id, val: bad },
+    ])
+    expect(storeB.has(good.id)).toBe(true)
+    expect(storeB.has(bad.id)).toBe(false)
+    expect(rejected).toHaveLength(1)
+  })
+
+  it('keeps the document small when one shape is moved 10,000 times', () => {
+    const doc = new Y.Doc()
+    const store = newTestStore()
+    bindStoreToDoc(store, doc).seedIfEmpty()
+    const shape = geoShape(0, 0)
+    store.put([shape])
+    const sizeAfterCreate = Y.encodeStateAsUpdate(doc).byteLength
+    for (let i = 1; i <= 10_000; i++) store.update(shape.id, (s) => ({ ...s, x: i, y: i / 2 }))
+    const sizeAfterMoves = Y.encodeStateAsUpdate(doc).byteLength
+    // Every overwritten entry becomes part of one merged deleted range of this client, so the
+    // document holds the current record plus a few bytes of bookkeeping, not 10,000 versions.
+    // A Y.Map would keep ~5 bytes per overwrite (≈ 50 kB here); we allow 1 kB of overhead.
+    expect(sizeAfterMoves).toBeLessThan(sizeAfterCreate + 1024)
+  })
+})
