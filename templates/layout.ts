@@ -75,7 +75,7 @@ function areaTextBottom(w: number, title?: string, hint?: readonly string[]): nu
   let y = PAD
   if (title) y += estimateTextHeight([title], 'l', w - 2 * PAD) + 8
   if (hint?.length) y += estimateTextHeight(hint, 'm', w - 2 * PAD) + 8
-  return y === PAD ? 0 : y + 8
+  return y === PAD ? PAD : y + 8
 }
 
 /**
@@ -157,7 +157,7 @@ export class TemplateBuilder {
 
   /** Where the note room of an area starts (below its title and hint). */
   static noteTop(o: { y: number; w: number; title?: string; hint?: readonly string[] }): number {
-    return o.y + Math.max(PAD, areaTextBottom(o.w, o.title, o.hint))
+    return o.y + areaTextBottom(o.w, o.title, o.hint)
   }
 
   result(size: { w: number; h: number }, steps?: TemplateStep[]): TemplateBuildResult {

@@ -1,4 +1,5 @@
 import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 
 /** Largest presence state of one client, in bytes of JSON (a selection of ~2,000 shapes fits). */
 export const MAX_AWARENESS_STATE_BYTES = 64 * 1024
@@ -10,6 +11,8 @@ export interface AwarenessEntry {
   clock: number
   /** null means "this client left". */
   state: unknown
+  /** The state as sent, re-encoded unchanged when the entry is passed on. */
+  json: string
 }
 
 /**
@@ -26,8 +29,19 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
     const clock = decoding.readVarUint(decoder)
     const json = decoding.readVarString(decoder)
     if (json.length > MAX_AWARENESS_STATE_BYTES) throw new Error('awareness state too large')
-    entries.push({ clientId, clock, state: JSON.parse(json) })
+    entries.push({ clientId, clock, state: JSON.parse(json), json })
   }
   if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness update')
   return entries
+}
+
+export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const { clientId, clock, json } of entries) {
+    encoding.writeVarUint(encoder, clientId)
+    encoding.writeVarUint(encoder, clock)
+    encoding.writeVarString(encoder, json)
+  }
+  return encoding.toUint8Array(encoder)
 }

@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
 import { MessageType } from '../../protocol/messages'
 import type { BoardStore } from '../store/boardStore'
-import { decodeAwarenessUpdate } from './awarenessGuard'
+import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessGuard'
 import type { RelayConnection } from './connection'
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from './encoding'
 import { ProtocolError } from './errors'
@@ -144,17 +144,20 @@ export class Room {
     }
     const own = this.connections.get(conn)
     if (!own) return
-    for (const { clientId } of entries) {
-      for (const [other, ids] of this.connections) {
-        if (other !== conn && ids.has(clientId)) {
-          throw new ProtocolError(CloseCode.Forbidden, 'awareness for another participant')
-        }
-      }
+    // y-websocket clients pass on the presence of others they heard about; only the connection
+    // that introduced a client id may change it, so echoes of others are dropped, not applied.
+    const accepted = entries.filter(({ clientId }) => {
+      if (own.has(clientId)) return true
+      for (const [other, ids] of this.connections) if (other !== conn && ids.has(clientId)) return false
+      return true
+    })
+    if (accepted.length === 0) return
+    for (const { clientId, clock, state } of accepted) {
+      const known = this.awareness.meta.get(clientId)
+      if (state !== null && (!known || clock > known.clock)) own.add(clientId)
     }
-    for (const { clientId, state } of entries) {
-      if (state !== null) own.add(clientId)
-    }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
+    const filtered = accepted.length === entries.length ? update : encodeAwarenessEntries(accepted)
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, conn)
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { createSamenbordServer, type SamenbordServer } from '../../server/app'
+import { readConfig } from '../../server/config'
+
+// Each provider adds a process 'exit' listener.
+process.setMaxListeners(0)
+process.env.SAMENBORD_QUIET ??= '1'
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'samenbord-test-'))
+}
+
+/** A real server in this process on a free port. */
+export async function startServer(env: Record<string, string> = {}) {
+  const dataDir = env.DATA_DIR ?? tempDataDir()
+  const server: SamenbordServer = createSamenbordServer(
+    readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }),
+  )
+  const port = await server.listen()
+  return { server, port, dataDir, url: `ws://127.0.0.1:${port}/sync` }
+}
+
+/** A real server as a child process (so that it can be killed with SIGKILL). */
+export async function startServerProcess(dataDir: string, env: Record<string, string> = {}) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMENBORD_QUIET: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = out.match(/"url":"http:\/\/localhost:(\d+)"/)
+      if (match) resolve(Number(match[1]))
+    })
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
+  })
+  return { child, port, url: `ws://127.0.0.1:${port}/sync` }
+}
+
+/** A stock y-websocket client, as a browser would use it (no BroadcastChannel shortcut). */
+export function connectClient(url: string, boardId: string, doc = new Y.Doc()) {
+  const provider = new WebsocketProvider(url, boardId, doc, {
+    WebSocketPolyfill: WebSocket as never,
+    disableBc: true,
+  })
+  return { doc, provider }
+}
+
+export function whenSynced(provider: WebsocketProvider): Promise<void> {
+  if (provider.synced) return Promise.resolve()
+  return new Promise((resolve) => {
+    const onSync = (synced: boolean) => {
+      if (!synced) return
+      provider.off('sync', onSync)
+      resolve()
+    }
+    provider.on('sync', onSync)
+  })
+}
+
+/** A raw websocket, for sending what a well-behaved client never would. */
+export function rawSocket(url: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(url, { headers })
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  )
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.on('open', () => resolve())
+    ws.on('error', reject)
+  })
+  return { ws, opened, closed }
+}
