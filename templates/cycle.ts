@@ -31,9 +31,9 @@ const CENTRE_INSET = STEP_W / 2 + ARROW_GAP
 export function buildCycle(o: CycleOptions, origin: TemplateOrigin): TemplateBuildResult {
   const b = new TemplateBuilder(o.templateId, origin)
   const top = b.header(o.title, o.lead, WIDTH)
-  const rowH = Math.max(...o.steps.map((s, i) => areaHeightFor(STEP_W, `${i + 1}. ${s.title}`, s.hint)))
+  const rowH = Math.max(...o.steps.map((s, i) => areaHeightFor(STEP_W, { title: `${i + 1}. ${s.title}`, hint: s.hint })))
   const centreW = WIDTH - 2 * CENTRE_INSET
-  const centreH = areaHeightFor(centreW, o.centre.title, o.centre.hint)
+  const centreH = areaHeightFor(centreW, o.centre)
   const bottom = top + rowH + GAP + centreH + GAP
   b.area({ x: CENTRE_INSET, y: top + rowH + GAP, w: centreW, kind: 'focus', ...o.centre })
 

@@ -41,16 +41,25 @@ export const ARROW_GAP = 100
 const ARROW_MARGIN = 16
 const FONT = 'sans'
 
-export interface AreaOptions {
+/** The texts on an area, top to bottom. */
+export interface AreaText {
+  /** Size 'l'. */
+  title?: string
+  /** Explanation or quote from the source, size 's'. */
+  caption?: readonly string[]
+  /** Short instruction or question, size 'm'. */
+  hint?: readonly string[]
+}
+
+export interface AreaOptions extends AreaText {
   x: number
   y: number
   w: number
-  /** Height; grown when the texts plus room for one row of notes would not fit. */
+  /** Height; grown when the texts plus the note rows would not fit. */
   h?: number
   kind: AreaKind
-  title?: string
-  /** Short instruction lines, size 'm'. */
-  hint?: readonly string[]
+  /** Rows of sticky notes to keep free below the texts (default 1). 0 makes an information panel. */
+  noteRows?: number
 }
 
 export interface BoxOptions {
@@ -66,16 +75,21 @@ export interface BoxOptions {
   fill?: 'solid' | 'fill'
 }
 
-/** Height an area needs for its title and hint plus one row of sticky notes. */
-export function areaHeightFor(w: number, title?: string, hint?: readonly string[]): number {
-  return areaTextBottom(w, title, hint) + NOTE_SIZE + PAD
+const AREA_TEXTS = [['title', 'l'], ['caption', 's'], ['hint', 'm']] as const
+
+/** Height an area of width `w` needs for its texts plus `noteRows` rows of sticky notes. */
+export function areaHeightFor(w: number, text: AreaText, noteRows = 1): number {
+  return noteTopOffset(w, text) + noteRows * (NOTE_SIZE + PAD)
 }
 
-function areaTextBottom(w: number, title?: string, hint?: readonly string[]): number {
+/** Distance from an area's top to where its room for notes starts. */
+export function noteTopOffset(w: number, text: AreaText): number {
   let y = PAD
-  if (title) y += estimateTextHeight([title], 'l', w - 2 * PAD) + 8
-  if (hint?.length) y += estimateTextHeight(hint, 'm', w - 2 * PAD) + 8
-  return y === PAD ? PAD : y + 8
+  for (const [key, size] of AREA_TEXTS) {
+    const value = text[key]
+    if (value?.length) y += estimateTextHeight(typeof value === 'string' ? [value] : value, size, w - 2 * PAD) + 12
+  }
+  return y === PAD ? PAD : y + 4
 }
 
 /**
@@ -110,13 +124,18 @@ export class TemplateBuilder {
     return estimateTextHeight(o.text, o.size, o.w)
   }
 
-  /** A locked coloured area with an optional title and hint on top, and room for notes below. */
+  /** A locked coloured area with its texts on top and room for notes below. */
   area(o: AreaOptions): { id: TLShapeId; h: number } {
-    const h = Math.max(o.h ?? 0, areaHeightFor(o.w, o.title, o.hint))
-    const id = this.rect('area', { ...o, h })
+    const noteRows = o.noteRows ?? 1
+    const h = Math.max(o.h ?? 0, areaHeightFor(o.w, o, noteRows) + (noteRows === 0 ? 8 : 0))
+    const id = this.rect(noteRows === 0 ? 'cell' : 'area', { ...o, h })
     let y = o.y + PAD
-    if (o.title) y += this.text({ x: o.x + PAD, y, w: o.w - 2 * PAD, text: [o.title], size: 'l' }) + 8
-    if (o.hint?.length) this.text({ x: o.x + PAD, y, w: o.w - 2 * PAD, text: o.hint, size: 'm' })
+    for (const [key, size] of AREA_TEXTS) {
+      const value = o[key]
+      if (!value?.length) continue
+      const text = typeof value === 'string' ? [value] : value
+      y += this.text({ x: o.x + PAD, y, w: o.w - 2 * PAD, text, size }) + 12
+    }
     return { id, h }
   }
 
@@ -153,11 +172,6 @@ export class TemplateBuilder {
       y,
       props: { richText: richText(text), color: 'yellow', size: 'm', font: FONT },
     })
-  }
-
-  /** Where the note room of an area starts (below its title and hint). */
-  static noteTop(o: { y: number; w: number; title?: string; hint?: readonly string[] }): number {
-    return o.y + areaTextBottom(o.w, o.title, o.hint)
   }
 
   result(size: { w: number; h: number }, steps?: TemplateStep[]): TemplateBuildResult {

@@ -1,5 +1,6 @@
 import type { SerializedSchema } from '@tldraw/store'
-import type { TLRecord, TLStore } from '@tldraw/tlschema'
+import { DocumentRecordType, PageRecordType, TLDOCUMENT_ID, type TLRecord, type TLStore } from '@tldraw/tlschema'
+import type { IndexKey } from '@tldraw/utils'
 import type { YKeyValue } from 'y-utility/y-keyvalue'
 import type * as Y from 'yjs'
 import { metaOf, recordsOf, SCHEMA_KEY } from './yRecords'
@@ -90,6 +91,9 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
     records,
     seedIfEmpty() {
       if (records.map.size > 0) return
+      // Fixed ids: two people opening a new board at once write the same two records.
+      const missing = defaultDocumentRecords().filter((r) => !store.has(r.id))
+      if (missing.length > 0) store.mergeRemoteChanges(() => store.put(missing))
       doc.transact(() => {
         meta.set(SCHEMA_KEY, store.schema.serialize())
         for (const record of documentRecords(store)) records.set(record.id, record)
@@ -101,6 +105,16 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
     },
   }
 }
+
+/** What a new board starts with: tldraw's document record and one page. */
+export function defaultDocumentRecords(): TLRecord[] {
+  return [
+    DocumentRecordType.create({ id: TLDOCUMENT_ID }),
+    PageRecordType.create({ id: DEFAULT_PAGE_ID, name: 'Pagina 1', index: 'a1' as IndexKey }),
+  ]
+}
+
+export const DEFAULT_PAGE_ID = PageRecordType.createId('page')
 
 function documentRecords(store: TLStore): TLRecord[] {
   return store.allRecords().filter((r) => store.scopedTypes.document.has(r.typeName))
