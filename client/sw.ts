@@ -12,43 +12,44 @@ interface FetchEvent extends ExtendableEvent {
   request: Request
   respondWith(response: Promise<Response>): void
 }
-declare const self: {
+interface WorkerScope {
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void
   skipWaiting(): Promise<void>
   clients: { claim(): Promise<void> }
   location: Location
 }
+const worker = globalThis as unknown as WorkerScope
 
 const CACHE = 'samenbord-app-v1'
 /** Written by the build (see vite.config.ts): every file of this build. */
 const MANIFEST_URL = '/precache-manifest.json'
 const APP_SHELL = '/index.html'
 
-self.addEventListener('install', (event) => {
+worker.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE)
       const files: string[] = await (await fetch(MANIFEST_URL, { cache: 'no-store' })).json()
       await cache.addAll([APP_SHELL, ...files.map((f) => '/' + f)])
-      await self.skipWaiting()
+      await worker.skipWaiting()
     })(),
   )
 })
 
-self.addEventListener('activate', (event) => {
+worker.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key)
-      await self.clients.claim()
+      await worker.clients.claim()
     })(),
   )
 })
 
-self.addEventListener('fetch', (event) => {
+worker.addEventListener('fetch', (event) => {
   const { request } = event
   const url = new URL(request.url)
-  if (request.method !== 'GET' || url.origin !== self.location.origin) return
+  if (request.method !== 'GET' || url.origin !== worker.location.origin) return
   if (url.pathname.startsWith('/sync') || url.pathname.startsWith('/api') || url.pathname === '/healthz') return
   if (request.mode === 'navigate') {
     // Fresh HTML when online (a new build), the kept copy when not.
@@ -70,3 +71,5 @@ self.addEventListener('fetch', (event) => {
     )
   }
 })
+
+export {}

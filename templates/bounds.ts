@@ -1,5 +1,5 @@
 import type { TLShapePartial } from '@tldraw/tlschema'
-import { NOTE_SIZE } from './layout'
+import { NOTE_SIZE } from './style'
 import { estimateTextHeight, richTextLines } from './text'
 
 /** An axis-aligned box in page units. */

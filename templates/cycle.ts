@@ -1,4 +1,5 @@
-import { ARROW_GAP, GAP, TemplateBuilder, areaHeightFor } from './layout'
+import { TemplateBuilder } from './layout'
+import { ARROW_GAP, GAP, areaHeightFor, rowLayout } from './style'
 import type { TemplateBuildResult, TemplateOrigin } from './types'
 
 /** One step of a six-step cycle. */
@@ -18,7 +19,7 @@ export interface CycleOptions {
   steps: readonly [CycleStep, CycleStep, CycleStep, CycleStep, CycleStep, CycleStep]
 }
 
-const STEP_W = 480
+const STEP_W = 560
 const COLUMNS = [0, STEP_W + ARROW_GAP, 2 * (STEP_W + ARROW_GAP)] as const
 const WIDTH = 3 * STEP_W + 2 * ARROW_GAP
 /** Horizontal room kept free beside the centre area for the two vertical arrows. */
@@ -31,7 +32,8 @@ const CENTRE_INSET = STEP_W / 2 + ARROW_GAP
 export function buildCycle(o: CycleOptions, origin: TemplateOrigin): TemplateBuildResult {
   const b = new TemplateBuilder(o.templateId, origin)
   const top = b.header(o.title, o.lead, WIDTH)
-  const rowH = Math.max(...o.steps.map((s, i) => areaHeightFor(STEP_W, { title: `${i + 1}. ${s.title}`, hint: s.hint })))
+  const texts = o.steps.map((s, i) => ({ title: `${i + 1}. ${s.title}`, hint: s.hint }))
+  const { h: rowH, slots } = rowLayout(STEP_W, texts)
   const centreW = WIDTH - 2 * CENTRE_INSET
   const centreH = areaHeightFor(centreW, o.centre)
   const bottom = top + rowH + GAP + centreH + GAP
@@ -44,8 +46,7 @@ export function buildCycle(o: CycleOptions, origin: TemplateOrigin): TemplateBui
   ] as const
   const steps = o.steps.map((step, i) => {
     const [x, y] = cells[i]
-    const title = `${i + 1}. ${step.title}`
-    const { id } = b.area({ x, y, w: STEP_W, h: rowH, kind: 'topic', title, hint: step.hint })
+    const { id } = b.area({ x, y, w: STEP_W, h: rowH, kind: 'topic', slots, ...texts[i] })
     return { title: step.title, minutes: step.minutes, frameId: id }
   })
 

@@ -1,4 +1,5 @@
-import { GAP, TemplateBuilder, areaHeightFor, type AreaText } from './layout'
+import { TemplateBuilder } from './layout'
+import { GAP, rowLayout, type AreaText } from './style'
 import type { BoardTemplate, TemplateOrigin } from './types'
 
 const PROMPT = ['Waar staan wij? Zet het op een sticker.']
@@ -41,10 +42,8 @@ function build(origin: TemplateOrigin) {
   const top = b.header('Drie elementen van een PLG', [
     'Drie elementen (volgens Eric Verbiest). Lees per element de uitleg en bespreek: waar staan wij?',
   ], WIDTH)
-  const h = Math.max(...ELEMENTS.map((e) => areaHeightFor(AREA_W, e, NOTE_ROWS)))
-  ELEMENTS.forEach((element, i) => {
-    b.area({ x: i * (AREA_W + GAP), y: top, w: AREA_W, h, kind: 'now', ...element })
-  })
+  const { h, slots } = rowLayout(AREA_W, ELEMENTS, NOTE_ROWS)
+  ELEMENTS.forEach((element, i) => b.area({ x: i * (AREA_W + GAP), y: top, w: AREA_W, h, slots, kind: 'now', ...element }))
   const definition = b.area({ x: 0, y: top + h + GAP, w: WIDTH, kind: 'info', noteRows: 0, ...VERBIEST })
   return b.result({ w: WIDTH, h: top + h + GAP + definition.h })
 }

@@ -1,4 +1,5 @@
-import { GAP, TemplateBuilder, areaHeightFor, type AreaText } from './layout'
+import { TemplateBuilder } from './layout'
+import { GAP, rowLayout, type AreaText } from './style'
 import type { BoardTemplate, TemplateOrigin } from './types'
 
 /** Fullan's points from the source text as captions, each with a question for the discussion. */
@@ -42,8 +43,8 @@ function build(origin: TemplateOrigin) {
   ], WIDTH)
   for (let row = 0; row < POINTS.length; row += 2) {
     const pair = POINTS.slice(row, row + 2)
-    const h = Math.max(...pair.map((p) => areaHeightFor(AREA_W, p, NOTE_ROWS)))
-    pair.forEach((point, col) => b.area({ x: col * (AREA_W + GAP), y, w: AREA_W, h, kind: 'topic', ...point }))
+    const { h, slots } = rowLayout(AREA_W, pair, NOTE_ROWS)
+    pair.forEach((point, col) => b.area({ x: col * (AREA_W + GAP), y, w: AREA_W, h, slots, kind: 'topic', ...point }))
     y += h + GAP
   }
   return b.result({ w: WIDTH, h: y - GAP })

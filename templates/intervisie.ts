@@ -1,4 +1,5 @@
-import { ARROW_GAP, GAP, TemplateBuilder, areaHeightFor, type AreaText } from './layout'
+import { TemplateBuilder } from './layout'
+import { ARROW_GAP, GAP, rowLayout, type AreaText } from './style'
 import type { BoardTemplate, TemplateOrigin, TemplateStep } from './types'
 
 const ROLES: readonly AreaText[] = [
@@ -26,19 +27,19 @@ function build(origin: TemplateOrigin) {
     'Zet je naam bij je rol en volg de stappen. Wat hier gezegd wordt, blijft in de groep.',
   ], WIDTH)
 
-  const roleH = Math.max(...ROLES.map((role) => areaHeightFor(ROLE_W, role)))
-  ROLES.forEach((role, i) => b.area({ x: i * (ROLE_W + GAP), y, w: ROLE_W, h: roleH, kind: 'info', ...role }))
+  const { h: roleH, slots: roleSlots } = rowLayout(ROLE_W, ROLES)
+  ROLES.forEach((role, i) => b.area({ x: i * (ROLE_W + GAP), y, w: ROLE_W, h: roleH, slots: roleSlots, kind: 'info', ...role }))
   b.box({
     x: WIDTH - CARD_W, y, w: CARD_W, h: roleH, kind: 'focus', fill: 'fill', size: 'xl',
     label: '‘vragen stellen’ = hét voertuig van intervisie',
   })
   y += roleH + GAP
 
-  const texts = STEPS.map((s, i): AreaText => ({ title: `${i + 1}. ${s.title}`, caption: [s.time], hint: [s.hint] }))
-  const stepH = Math.max(...texts.map((t) => areaHeightFor(STEP_W, t, 2)))
+  const texts = STEPS.map((s, i): AreaText => ({ title: `${i + 1}. ${s.title}`, hint: [s.time, s.hint] }))
+  const { h: stepH, slots } = rowLayout(STEP_W, texts, 2)
   const steps: TemplateStep[] = STEPS.map((s, i) => {
     const x = i * (STEP_W + ARROW_GAP)
-    const { id } = b.area({ x, y, w: STEP_W, h: stepH, kind: 'topic', ...texts[i] })
+    const { id } = b.area({ x, y, w: STEP_W, h: stepH, slots, kind: 'topic', ...texts[i] })
     if (i > 0) b.arrow(x - ARROW_GAP, y + stepH / 2, x, y + stepH / 2)
     return { title: s.title, minutes: s.minutes, frameId: id }
   })

@@ -5,51 +5,22 @@ import {
   type TLShapeId,
   type TLShapePartial,
 } from '@tldraw/tlschema'
+import {
+  AREA_COLOURS,
+  ARROW_MARGIN,
+  FONT,
+  GAP,
+  PAD,
+  TEXT_GAP,
+  areaHeightFor,
+  areaTextLayout,
+  type AreaKind,
+  type AreaText,
+  type ShapeRole,
+  type TextSlots,
+} from './style'
 import { estimateTextHeight, richText } from './text'
 import type { TemplateBuildResult, TemplateOrigin, TemplateStep } from './types'
-
-/**
- * The kinds of area a template can have. One colour per kind, so that every template reads the
- * same way: orange = what it is all about, blue = steps/topics, green = where we are now,
- * violet = where we want to go, yellow = what we need, grey = information and roles.
- */
-export type AreaKind = 'focus' | 'topic' | 'now' | 'next' | 'need' | 'info'
-export const AREA_COLOURS: Record<AreaKind, TLDefaultColorStyle> = {
-  focus: 'orange',
-  topic: 'light-blue',
-  now: 'light-green',
-  next: 'light-violet',
-  need: 'yellow',
-  info: 'grey',
-}
-
-/**
- * What a shape is for, stored in `meta.role`:
- * area = a locked background that holds sticky notes; cell = a locked labelled box (a prefilled
- * matrix cell, a card, a scale point); label = a locked text; arrow = a locked process arrow;
- * example = an unlocked example sticky note.
- */
-export type ShapeRole = 'area' | 'cell' | 'label' | 'arrow' | 'example'
-
-/** tldraw's default sticky note is 200 × 200 page units. */
-export const NOTE_SIZE = 200
-export const PAD = 24
-export const GAP = 40
-/** The gap between areas joined by an arrow. */
-export const ARROW_GAP = 100
-/** Margin between an arrow's ends and the areas it joins. */
-const ARROW_MARGIN = 16
-const FONT = 'sans'
-
-/** The texts on an area, top to bottom. */
-export interface AreaText {
-  /** Size 'l'. */
-  title?: string
-  /** Explanation or quote from the source, size 's'. */
-  caption?: readonly string[]
-  /** Short instruction or question, size 'm'. */
-  hint?: readonly string[]
-}
 
 export interface AreaOptions extends AreaText {
   x: number
@@ -60,6 +31,8 @@ export interface AreaOptions extends AreaText {
   kind: AreaKind
   /** Rows of sticky notes to keep free below the texts (default 1). 0 makes an information panel. */
   noteRows?: number
+  /** Text heights shared with the areas beside it (see `rowLayout`). */
+  slots?: TextSlots
 }
 
 export interface BoxOptions {
@@ -73,23 +46,6 @@ export interface BoxOptions {
   align?: 'start' | 'middle'
   verticalAlign?: 'start' | 'middle'
   fill?: 'solid' | 'fill'
-}
-
-const AREA_TEXTS = [['title', 'l'], ['caption', 's'], ['hint', 'm']] as const
-
-/** Height an area of width `w` needs for its texts plus `noteRows` rows of sticky notes. */
-export function areaHeightFor(w: number, text: AreaText, noteRows = 1): number {
-  return noteTopOffset(w, text) + noteRows * (NOTE_SIZE + PAD)
-}
-
-/** Distance from an area's top to where its room for notes starts. */
-export function noteTopOffset(w: number, text: AreaText): number {
-  let y = PAD
-  for (const [key, size] of AREA_TEXTS) {
-    const value = text[key]
-    if (value?.length) y += estimateTextHeight(typeof value === 'string' ? [value] : value, size, w - 2 * PAD) + 12
-  }
-  return y === PAD ? PAD : y + 4
 }
 
 /**
@@ -112,6 +68,12 @@ export class TemplateBuilder {
     return y + GAP - 12
   }
 
+  /** A row of column headings (size l) starting at `y`; returns the y below them. */
+  headings(y: number, columns: readonly (readonly [x: number, w: number, text: string])[]): number {
+    const heights = columns.map(([x, w, text]) => this.text({ x, y, w, text: [text], size: 'l' }))
+    return y + Math.max(...heights) + 16
+  }
+
   /** A locked text; returns its estimated height. */
   text(o: { x: number; y: number; w: number; text: readonly string[]; size: TLDefaultSizeStyle; color?: TLDefaultColorStyle }): number {
     this.push('label', {
@@ -127,14 +89,12 @@ export class TemplateBuilder {
   /** A locked coloured area with its texts on top and room for notes below. */
   area(o: AreaOptions): { id: TLShapeId; h: number } {
     const noteRows = o.noteRows ?? 1
-    const h = Math.max(o.h ?? 0, areaHeightFor(o.w, o, noteRows) + (noteRows === 0 ? 8 : 0))
+    const h = Math.max(o.h ?? 0, areaHeightFor(o.w, o, noteRows, o.slots) + (noteRows === 0 ? 8 : 0))
     const id = this.rect(noteRows === 0 ? 'cell' : 'area', { ...o, h })
     let y = o.y + PAD
-    for (const [key, size] of AREA_TEXTS) {
-      const value = o[key]
-      if (!value?.length) continue
-      const text = typeof value === 'string' ? [value] : value
-      y += this.text({ x: o.x + PAD, y, w: o.w - 2 * PAD, text, size }) + 12
+    for (const t of areaTextLayout(o.w, o, o.slots)) {
+      if (t.lines.length) this.text({ x: o.x + PAD, y, w: o.w - 2 * PAD, text: t.lines, size: t.size })
+      if (t.h > 0) y += t.h + TEXT_GAP
     }
     return { id, h }
   }
@@ -187,7 +147,7 @@ export class TemplateBuilder {
       y: o.y,
       props: {
         geo: 'rectangle', w: o.w, h: o.h, color: AREA_COLOURS[o.kind], fill: o.fill ?? 'solid',
-        dash: 'solid', size: o.size ?? 'm', font: FONT, richText: richText(o.label ?? ''),
+        dash: 'solid', size: o.size ?? 'l', font: FONT, richText: richText(o.label ?? ''),
         labelColor: o.fill === 'fill' ? 'white' : 'black', align: o.align ?? 'middle', verticalAlign: o.verticalAlign ?? 'middle',
       },
     })

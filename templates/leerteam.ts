@@ -1,4 +1,5 @@
-import { GAP, TemplateBuilder, areaHeightFor, type AreaKind, type AreaText } from './layout'
+import { TemplateBuilder } from './layout'
+import { GAP, rowLayout, type AreaKind, type AreaText } from './style'
 import type { BoardTemplate, TemplateOrigin } from './types'
 
 type Area = AreaText & { kind: AreaKind }
@@ -50,8 +51,8 @@ function build(origin: TemplateOrigin) {
   ], WIDTH)
   y += b.area({ x: 0, y, w: WIDTH, ...QUESTION }).h + GAP
   for (const pair of ROWS) {
-    const h = Math.max(...pair.map((area) => areaHeightFor(AREA_W, area)))
-    pair.forEach((area, col) => b.area({ x: col * (AREA_W + GAP), y, w: AREA_W, h, ...area }))
+    const { h, slots } = rowLayout(AREA_W, pair)
+    pair.forEach((area, col) => b.area({ x: col * (AREA_W + GAP), y, w: AREA_W, h, slots, ...area }))
     y += h + GAP
   }
   return b.result({ w: WIDTH, h: y - GAP })

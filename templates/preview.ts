@@ -27,6 +27,17 @@ const LABEL_PADDING = 16
 /** Width of the preview image in CSS pixels; the height follows the template's aspect ratio. */
 const PREVIEW_WIDTH_PX = 480
 const MARGIN = 40
+/** Page area shown for a template without shapes (the empty board). */
+const EMPTY_VIEW = { x: 0, y: 0, w: 800, h: 500 }
+
+/** An empty board is drawn as a dotted canvas, so that its card does not look broken. */
+function emptyCanvas(view: Bounds): string {
+  return (
+    '<defs><pattern id="dots" width="40" height="40" patternUnits="userSpaceOnUse">' +
+    '<circle cx="20" cy="20" r="2.5" fill="#c9ced6"/></pattern></defs>' +
+    `<rect x="${view.x}" y="${view.y}" width="${view.w}" height="${view.h}" fill="url(#dots)"/>`
+  )
+}
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -106,7 +117,7 @@ function renderShape(shape: TLShapePartial): string {
 export function templatePreviewSvg(template: BoardTemplate): string {
   const { shapes, size } = template.build({ x: 0, y: 0 })
   const content = unionBounds([{ x: 0, y: 0, w: size.w, h: size.h }, ...shapes.map(shapeBounds)])
-  const box = content && content.w > 0 && content.h > 0 ? content : { x: 0, y: 0, w: 800, h: 500 }
+  const box = content && content.w > 0 && content.h > 0 ? content : EMPTY_VIEW
   const view = { x: box.x - MARGIN, y: box.y - MARGIN, w: box.w + 2 * MARGIN, h: box.h + 2 * MARGIN }
   const heightPx = Math.round((PREVIEW_WIDTH_PX * view.h) / view.w)
   return (
@@ -115,7 +126,7 @@ export function templatePreviewSvg(template: BoardTemplate): string {
     `role="img" aria-label="${escapeXml(template.title)}">` +
     `<title>${escapeXml(template.title)}</title>` +
     `<rect x="${view.x}" y="${view.y}" width="${view.w}" height="${view.h}" fill="${BACKGROUND}"/>` +
-    shapes.map(renderShape).join('') +
+    (shapes.length ? shapes.map(renderShape).join('') : emptyCanvas(view)) +
     `</svg>`
   )
 }

@@ -11,8 +11,8 @@ export const TEXT_FONT_PX: Record<TLDefaultSizeStyle, number> = { s: 18, m: 24, 
 export const LABEL_FONT_PX: Record<TLDefaultSizeStyle, number> = { s: 18, m: 22, l: 26, xl: 32 }
 /** tldraw's default line height. */
 export const LINE_HEIGHT = 1.35
-/** Estimated average glyph width as a share of the font size; real sans text is ~0.5. */
-const GLYPH_WIDTH_EM = 0.58
+/** Estimated glyph width as a share of the font size: IBM Plex Sans (tldraw_sans) lines measure 0.47 (median) to 0.54 (widest). */
+const GLYPH_WIDTH_EM = 0.55
 
 /** TipTap document for tldraw's `richText` props: one paragraph per line, empty lines allowed. */
 export function richText(text: string | readonly string[]): TLRichText {

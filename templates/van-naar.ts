@@ -1,4 +1,5 @@
-import { ARROW_GAP, GAP, NOTE_SIZE, PAD, TemplateBuilder } from './layout'
+import { TemplateBuilder } from './layout'
+import { ARROW_GAP, GAP, NOTE_SIZE, PAD } from './style'
 import type { BoardTemplate, TemplateOrigin } from './types'
 
 /** The prefilled rows (from the source text); the team adds its own in the empty rows. */
@@ -25,9 +26,7 @@ function build(origin: TemplateOrigin) {
     'Waar komen we vandaan, en waar willen we naartoe?',
     'Vul de lege rijen aan. Zet bij elke rij op een sticker wat er nodig is.',
   ], WIDTH)
-  const headings = [[VAN_X, CELL_W, 'Van'], [NAAR_X, CELL_W, 'Naar'], [NEED_X, NEED_W, 'Wat is er nodig?']] as const
-  const headingH = Math.max(...headings.map(([x, w, text]) => b.text({ x, y, w, text: [text], size: 'l' })))
-  y += headingH + 16
+  y = b.headings(y, [[VAN_X, CELL_W, 'Van'], [NAAR_X, CELL_W, 'Naar'], [NEED_X, NEED_W, 'Wat is er nodig?']])
 
   const rows = [...ROWS, ...Array.from({ length: EMPTY_ROWS }, () => ['', ''] as const)]
   rows.forEach(([van, naar], i) => {
@@ -36,8 +35,8 @@ function build(origin: TemplateOrigin) {
       b.area({ x: VAN_X, y, w: CELL_W, h: ROW_H, kind: 'now' })
       b.area({ x: NAAR_X, y, w: CELL_W, h: ROW_H, kind: 'next' })
     } else {
-      b.box({ x: VAN_X, y, w: CELL_W, h: ROW_H, kind: 'now', label: van, size: 'l' })
-      b.box({ x: NAAR_X, y, w: CELL_W, h: ROW_H, kind: 'next', label: naar, size: 'l' })
+      b.box({ x: VAN_X, y, w: CELL_W, h: ROW_H, kind: 'now', label: van })
+      b.box({ x: NAAR_X, y, w: CELL_W, h: ROW_H, kind: 'next', label: naar })
     }
     b.arrow(VAN_X + CELL_W, y + ROW_H / 2, NAAR_X, y + ROW_H / 2)
     b.area({ x: NEED_X, y, w: NEED_W, h: ROW_H, kind: 'need' })

@@ -1,4 +1,5 @@
-import { GAP, NOTE_SIZE, PAD, TemplateBuilder } from './layout'
+import { TemplateBuilder } from './layout'
+import { GAP, NOTE_SIZE, PAD } from './style'
 import type { BoardTemplate, TemplateOrigin } from './types'
 
 const PRINCIPLES = [
@@ -24,11 +25,10 @@ function build(origin: TemplateOrigin) {
     'Zeven essentiële principes van Veranderen 3.0.',
     'Zet per principe op stickers wat jullie al zien en wat jullie gaan doen.',
   ], WIDTH)
-  const headings = [[0, LABEL_W, 'Principe'], [SEEN_X, COLUMN_W, 'Wat zien we al?'], [TODO_X, COLUMN_W, 'Wat gaan we doen?']] as const
-  y += Math.max(...headings.map(([x, w, text]) => b.text({ x, y, w, text: [text], size: 'l' }))) + 16
+  y = b.headings(y, [[0, LABEL_W, 'Principe'], [SEEN_X, COLUMN_W, 'Wat zien we al?'], [TODO_X, COLUMN_W, 'Wat gaan we doen?']])
 
   PRINCIPLES.forEach((principle, i) => {
-    b.box({ x: 0, y, w: LABEL_W, h: ROW_H, kind: 'topic', label: `${i + 1}. ${principle}`, size: 'l' })
+    b.box({ x: 0, y, w: LABEL_W, h: ROW_H, kind: 'topic', label: `${i + 1}. ${principle}` })
     b.area({ x: SEEN_X, y, w: COLUMN_W, h: ROW_H, kind: 'now' })
     b.area({ x: TODO_X, y, w: COLUMN_W, h: ROW_H, kind: 'next' })
     y += ROW_H + ROW_GAP

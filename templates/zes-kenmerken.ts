@@ -1,4 +1,5 @@
-import { GAP, NOTE_SIZE, PAD, TemplateBuilder } from './layout'
+import { TemplateBuilder } from './layout'
+import { GAP, NOTE_SIZE, PAD } from './style'
 import type { BoardTemplate, TemplateOrigin } from './types'
 
 const KENMERKEN = [
@@ -27,14 +28,13 @@ function build(origin: TemplateOrigin) {
     'Licht je keuze toe op een sticker.',
   ], WIDTH)
   const scaleW = NOTES_X - GAP - SCALE_X
-  const headings = [[0, LABEL_W, 'Kenmerk'], [SCALE_X, scaleW, 'Waar staan wij?'], [NOTES_X, NOTES_W, 'Toelichting']] as const
-  y += Math.max(...headings.map(([x, w, text]) => b.text({ x, y, w, text: [text], size: 'l' }))) + 16
+  y = b.headings(y, [[0, LABEL_W, 'Kenmerk'], [SCALE_X, scaleW, 'Waar staan wij?'], [NOTES_X, NOTES_W, 'Toelichting']])
 
   KENMERKEN.forEach((kenmerk, i) => {
-    b.box({ x: 0, y, w: LABEL_W, h: ROW_H, kind: 'topic', label: `${i + 1}. ${kenmerk}`, size: 'l', align: 'start' })
+    b.box({ x: 0, y, w: LABEL_W, h: ROW_H, kind: 'topic', label: `${i + 1}. ${kenmerk}`, align: 'start' })
     SCALE.forEach((point, j) => {
       const x = SCALE_X + j * (POINT_W + POINT_GAP)
-      b.box({ x, y, w: POINT_W, h: ROW_H, kind: 'now', label: String(point), size: 'l', verticalAlign: 'start' })
+      b.box({ x, y, w: POINT_W, h: ROW_H, kind: 'now', label: String(point), verticalAlign: 'start' })
     })
     b.area({ x: NOTES_X, y, w: NOTES_W, h: ROW_H, kind: 'info' })
     y += ROW_H + ROW_GAP

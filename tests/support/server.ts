@@ -34,10 +34,15 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
   })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
+    let found = false
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (found) return // keep draining the pipe so the child never blocks on a full buffer
       out += chunk.toString()
       const match = out.match(/"url":"http:\/\/localhost:(\d+)"/)
-      if (match) resolve(Number(match[1]))
+      if (match) {
+        found = true
+        resolve(Number(match[1]))
+      }
     })
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()))
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
