@@ -21,6 +21,8 @@ export default defineConfig({
     outDir: '../dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 4096,
+    // No data: URLs: tldraw fetches its translations, and our CSP allows fetches from 'self' only.
+    assetsInlineLimit: 0,
     rollupOptions: {
       input: { main: 'client/index.html', sw: 'client/sw.ts' },
       output: {

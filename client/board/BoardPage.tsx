@@ -19,6 +19,8 @@ import { bindStoreToDoc } from '../sync/storeBinding'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { NameDialog } from './NameDialog'
 import { ShareButton } from './ShareButton'
+import { applyTemplateFromUrl } from './templateParam'
+import { InsertTemplateButton } from './InsertTemplateButton'
 
 /** Fonts, icons and translations come from our own origin: no CDN, works on a closed network. */
 const assetUrls = getAssetUrlsByImport()
@@ -68,6 +70,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
         session ? (
           <div className="board-top-right">
             <ConnectionIndicator session={session} />
+            <InsertTemplateButton />
             <ShareButton />
           </div>
         ) : null,
@@ -88,6 +91,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
       }),
     )
     const unbindPresence = bindPresence(store, session.provider.awareness, $user)
+    applyTemplateFromUrl(editor)
     return () => {
       unbindPresence()
       if (window.editor === editor) delete window.editor
