@@ -57,6 +57,11 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
   const transport = attachWebsocketTransport(http, relay, {
     maxMessageBytes: config.maxMessageBytes,
     allowedOrigins: config.allowedOrigins,
+    maxConnectionsPerBoard: config.maxConnectionsPerBoard,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxMessagesPerSecond: config.maxMessagesPerSecond,
+    maxBytesPerSecond: config.maxBytesPerSecond,
+    slowConsumerMaxBytes: config.slowConsumerMaxBytes,
     log,
   })
 

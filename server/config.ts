@@ -18,12 +18,28 @@ export interface ServerConfig {
   allowedOrigins: string[]
   /** Write the merged state once a board's update log has this many entries. */
   compactAfterUpdates: number
+  maxConnectionsPerBoard: number
+  /** A whole school may sit behind one address (NAT), so this is generous. */
+  maxConnectionsPerIp: number
+  /** Sustained messages per second per connection (bursts of twice this are allowed). */
+  maxMessagesPerSecond: number
+  /** Sustained bytes per second per connection (bursts of one maximum message are allowed). */
+  maxBytesPerSecond: number
+  /** A client that stops reading is dropped once this much waits to be sent to it. */
+  slowConsumerMaxBytes: number
+  /** `redis://…`: share boards between several server instances through Redis. */
+  redisUrl: string | null
 }
 
 export const DEFAULT_PORT = 1234
 export const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024 // 2 MiB: a large paste of shapes
 export const DEFAULT_MAX_BOARD_BYTES = 50 * 1024 * 1024 // 50 MiB: far beyond a real meeting
 export const DEFAULT_COMPACT_AFTER_UPDATES = 500
+export const DEFAULT_MAX_CONNECTIONS_PER_BOARD = 200
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 500
+export const DEFAULT_MAX_MESSAGES_PER_SECOND = 300 // a drag at 60 fps plus presence is ~90
+export const DEFAULT_MAX_BYTES_PER_SECOND = 4 * 1024 * 1024 // 4 MiB/s
+export const DEFAULT_SLOW_CONSUMER_MAX_BYTES = 16 * 1024 * 1024 // 16 MiB
 
 export class ConfigError extends Error {}
 
@@ -57,5 +73,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     compactAfterUpdates: intFrom(env, 'COMPACT_AFTER_UPDATES', DEFAULT_COMPACT_AFTER_UPDATES, 2),
+    maxConnectionsPerBoard: intFrom(env, 'MAX_CONNECTIONS_PER_BOARD', DEFAULT_MAX_CONNECTIONS_PER_BOARD, 1),
+    maxConnectionsPerIp: intFrom(env, 'MAX_CONNECTIONS_PER_IP', DEFAULT_MAX_CONNECTIONS_PER_IP, 1),
+    maxMessagesPerSecond: intFrom(env, 'MAX_MESSAGES_PER_SECOND', DEFAULT_MAX_MESSAGES_PER_SECOND, 1),
+    maxBytesPerSecond: intFrom(env, 'MAX_BYTES_PER_SECOND', DEFAULT_MAX_BYTES_PER_SECOND, 1024),
+    slowConsumerMaxBytes: intFrom(env, 'SLOW_CONSUMER_MAX_BYTES', DEFAULT_SLOW_CONSUMER_MAX_BYTES, 1024),
+    redisUrl: readRedisUrl(env.REDIS_URL),
   }
+}
+
+function readRedisUrl(raw: string | undefined): string | null {
+  if (!raw) return null
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${raw}"`)
+  return raw
 }

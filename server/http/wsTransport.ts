@@ -8,17 +8,24 @@ import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import type { Relay } from '../relay/relay'
 import type { Room } from '../relay/room'
+import { ConnectionCounter } from '../relay/connectionLimits'
+import { TokenBucket } from '../relay/rateLimiter'
 
 export interface WsTransportOptions {
   maxMessageBytes: number
   allowedOrigins: string[]
+  maxConnectionsPerBoard: number
+  maxConnectionsPerIp: number
+  maxMessagesPerSecond: number
+  maxBytesPerSecond: number
+  slowConsumerMaxBytes: number
   log: (message: string, extra?: Record<string, unknown>) => void
 }
 
+/** Messages kept for a connection while its board loads; a real client sends two. */
+const MAX_QUEUED_WHILE_LOADING = 64
 /** Dead sockets (a laptop lid closed) are found by ping/pong and dropped. */
 export const PING_INTERVAL_MS = 30_000
-/** A client that stops reading is dropped once this much is waiting to be sent to it. */
-export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 
 let nextConnectionNumber = 0
 
@@ -30,6 +37,8 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
   // ws itself cuts off at twice our limit; between the two we close with our own named code.
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes * 2 })
   const alive = new WeakSet<WebSocket>()
+  const perBoard = new ConnectionCounter(options.maxConnectionsPerBoard)
+  const perIp = new ConnectionCounter(options.maxConnectionsPerIp)
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -44,6 +53,16 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
       } else if (!isValidBoardId(boardId)) {
         ws.close(CloseCode.UnknownBoard, 'unknown board')
       } else {
+        const ip = req.socket.remoteAddress ?? 'unknown'
+        if (!perIp.tryAdd(ip)) return ws.close(CloseCode.TooManyConnections, 'too many connections from this address')
+        if (!perBoard.tryAdd(boardId)) {
+          perIp.remove(ip)
+          return ws.close(CloseCode.TooManyConnections, 'too many connections on this board')
+        }
+        ws.once('close', () => {
+          perIp.remove(ip)
+          perBoard.remove(boardId)
+        })
         serveConnection(ws, boardId, req)
       }
     })
@@ -60,7 +79,7 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
       canWrite: true,
       send(message) {
         if (closed || ws.readyState !== WebSocket.OPEN) return
-        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        if (ws.bufferedAmount > options.slowConsumerMaxBytes) {
           conn.close(CloseCode.SlowConsumer, 'too slow to receive')
           return
         }
@@ -74,6 +93,8 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
     }
     let room: Room | null = null
     const queue: Uint8Array[] = []
+    const messageBudget = new TokenBucket(options.maxMessagesPerSecond, options.maxMessagesPerSecond * 2)
+    const byteBudget = new TokenBucket(options.maxBytesPerSecond, Math.max(options.maxBytesPerSecond, options.maxMessageBytes))
 
     const handle = (message: Uint8Array) => {
       if (closed || !room) return
@@ -90,8 +111,17 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
     }
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (closed) return
       const message = toUint8Array(data)
       if (!isBinary) return conn.close(CloseCode.MalformedMessage, 'binary frames only')
+      // Checked before anything is decoded or applied: a flood costs us almost nothing.
+      if (!messageBudget.take() || !byteBudget.take(message.byteLength)) {
+        options.log('rate limit', context)
+        return conn.close(CloseCode.RateLimited, 'too many messages')
+      }
+      if (room === null && queue.length >= MAX_QUEUED_WHILE_LOADING) {
+        return conn.close(CloseCode.RateLimited, 'too many messages while the board loads')
+      }
       if (room) handle(message)
       else queue.push(message) // the board is still loading: answer only once it is there
     })
