@@ -9,6 +9,7 @@ import { attachWebsocketTransport } from './http/wsTransport'
 import { log } from './log'
 import { Relay } from './relay/relay'
 import type { BoardStore } from './store/boardStore'
+import { RedisBoardStore } from './store/redisStore'
 import { SqliteBoardStore } from './store/sqliteStore'
 
 export interface SamenbordServer {
@@ -25,7 +26,10 @@ export const SQLITE_FILE_NAME = 'samenbord.sqlite'
 
 export function createSamenbordServer(config: ServerConfig, store?: BoardStore): SamenbordServer {
   const boardStore =
-    store ?? new SqliteBoardStore(join(config.dataDir, SQLITE_FILE_NAME), config.sqliteSynchronous)
+    store ??
+    (config.redisUrl
+      ? new RedisBoardStore(config.redisUrl, log)
+      : new SqliteBoardStore(join(config.dataDir, SQLITE_FILE_NAME), config.sqliteSynchronous))
   const relay = new Relay(boardStore, {
     maxBoardBytes: config.maxBoardBytes,
     compactAfterUpdates: config.compactAfterUpdates,
@@ -41,6 +45,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
       res.end(
         JSON.stringify({
           ok: true,
+          store: boardStore.kind,
           loadedBoards: relay.loadedBoardCount,
           connections: transport.wss.clients.size,
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),

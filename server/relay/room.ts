@@ -18,6 +18,8 @@ export interface RoomOptions {
 
 /** Origin of updates replayed from the store: they are on disk already. */
 const FROM_STORE = Symbol('from-store')
+/** Origin of updates and presence from other server instances (stored by them already). */
+const FROM_PEER = Symbol('from-peer')
 
 /**
  * One loaded board: its Y.Doc, the presence of everyone on it, and its connections.
@@ -34,6 +36,9 @@ export class Room {
   /** Serializes writes of stores whose operations are asynchronous. */
   private writeChain: Promise<void> = Promise.resolve()
   private pendingWrites = 0
+  /** Awareness client ids of participants on other instances; local connections may not touch them. */
+  private readonly peerClientIds = new Set<number>()
+  private unsubscribe: (() => void) | null = null
 
   private constructor(
     readonly boardId: string,
@@ -58,6 +63,11 @@ export class Room {
       }
     }
     room.updatesSinceCompaction = updates.length > 1 ? updates.length : 0
+    room.unsubscribe =
+      store.subscribe?.(boardId, {
+        onUpdate: (update) => room.applyPeerUpdate(update),
+        onAwareness: (update) => room.applyPeerAwareness(update),
+      }) ?? null
     return room
   }
 
@@ -148,6 +158,7 @@ export class Room {
     // that introduced a client id may change it, so echoes of others are dropped, not applied.
     const accepted = entries.filter(({ clientId }) => {
       if (own.has(clientId)) return true
+      if (this.peerClientIds.has(clientId)) return false
       for (const [other, ids] of this.connections) if (other !== conn && ids.has(clientId)) return false
       return true
     })
@@ -160,8 +171,32 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, conn)
   }
 
+  private applyPeerUpdate(update: Uint8Array): void {
+    try {
+      Y.applyUpdate(this.doc, update, FROM_PEER)
+    } catch (error) {
+      this.options.log('skipped unreadable update from another instance', { boardId: this.boardId, error: String(error) })
+    }
+  }
+
+  private applyPeerAwareness(update: Uint8Array): void {
+    try {
+      for (const { clientId, state } of decodeAwarenessUpdate(update)) {
+        if (state === null) this.peerClientIds.delete(clientId)
+        else this.peerClientIds.add(clientId)
+      }
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_PEER)
+    } catch (error) {
+      this.options.log('skipped bad presence from another instance', { boardId: this.boardId, error: String(error) })
+    }
+  }
+
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === FROM_STORE) return
+    if (origin === FROM_PEER) {
+      this.broadcast(updateMessage(update), undefined)
+      return
+    }
     this.storedBytes += update.byteLength
     this.updatesSinceCompaction++
     this.write(
@@ -208,9 +243,13 @@ export class Room {
 
   private readonly onAwarenessUpdate = (
     changes: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown,
+    origin: unknown,
   ): void => {
     const changed = [...changes.added, ...changes.updated, ...changes.removed]
+    // Presence set by our own participants goes to the other instances too.
+    if (origin !== FROM_PEER && origin !== 'timeout' && this.store.publishAwareness) {
+      this.store.publishAwareness(this.boardId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    }
     // Echo to the sender too: a lone client must hear something within 30 s or it reconnects.
     this.broadcast(awarenessMessage(this.awareness, changed), undefined)
   }
@@ -224,12 +263,18 @@ export class Room {
   /** Folds the update log into one merged state so the stored size follows content, not history. */
   compact(): Promise<void> {
     if (this.updatesSinceCompaction === 0) return this.writeChain
-    const state = Y.encodeStateAsUpdate(this.doc)
     const countAtStart = this.updatesSinceCompaction
+    let stateBytes = 0
     this.write(
-      () => this.store.compact(this.boardId, state),
+      // The state is taken when the write runs, not when it is queued: a multi-instance store
+      // records how far into the shared log it reaches at that same moment.
       () => {
-        this.storedBytes = state.byteLength
+        const state = Y.encodeStateAsUpdate(this.doc)
+        stateBytes = state.byteLength
+        return this.store.compact(this.boardId, state)
+      },
+      () => {
+        this.storedBytes = stateBytes
         this.updatesSinceCompaction -= countAtStart
       },
       (error) => this.options.log('compaction failed', { boardId: this.boardId, error: String(error) }),
@@ -240,6 +285,7 @@ export class Room {
   /** Writes what is pending and frees the board's memory. */
   async close(): Promise<void> {
     await this.compact()
+    this.unsubscribe?.()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()

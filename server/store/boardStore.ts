@@ -3,14 +3,25 @@
  * `append` for every update *before* relaying it, and `compact` to fold the log into one state.
  * Implementations must be durable once `append` returns (or its promise resolves).
  */
+/** What a multi-instance store hands on from other instances. */
+export interface PeerListener {
+  /** An update another instance stored (already durable: apply and relay, do not store again). */
+  onUpdate(update: Uint8Array): void
+  /** A presence update from another instance's participants. */
+  onAwareness(update: Uint8Array): void
+}
+
 export interface BoardStore {
+  /** 'sqlite', 'redis', …: shown on /healthz. */
+  readonly kind: string
   /** All stored updates of a board, oldest first; empty when the board is new. */
   load(boardId: string): Promise<Uint8Array[]>
   /** Appends one Yjs update to the board's log. */
   append(boardId: string, update: Uint8Array): void | Promise<void>
   /**
    * Replaces the board's whole log with one merged state. The relay calls it in order with
-   * `append`, with a state that contains every update appended before it.
+   * `append`, with a state that contains every update appended before it and every update
+   * handed on by `subscribe` so far (taken in the same tick as this call).
    */
   compact(boardId: string, state: Uint8Array): void | Promise<void>
   /** Number of log entries of a board; the relay compacts when this grows large. */
@@ -18,4 +29,11 @@ export interface BoardStore {
   /** Total stored bytes of a board (for limits and benchmarks). */
   byteSize(boardId: string): number | Promise<number>
   close(): void | Promise<void>
+  /**
+   * Stores shared by several server instances: follow a loaded board from the point `load`
+   * returned, until the returned function is called.
+   */
+  subscribe?(boardId: string, listener: PeerListener): () => void
+  /** Sends local participants' presence to the other instances. */
+  publishAwareness?(boardId: string, update: Uint8Array): void
 }

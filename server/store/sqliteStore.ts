@@ -11,6 +11,7 @@ import type { BoardStore } from './boardStore'
  * the last commits; set `SQLITE_SYNCHRONOUS=FULL` where that matters more than write speed.
  */
 export class SqliteBoardStore implements BoardStore {
+  readonly kind = 'sqlite'
   private readonly db: Database.Database
   private readonly insert: Database.Statement<[string, Uint8Array]>
   private readonly selectAll: Database.Statement<[string], { data: Buffer }>

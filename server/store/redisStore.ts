@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import type { BoardStore, PeerListener } from './boardStore'
+
+/** How long one blocking read waits before it looks again (bounds shutdown time). */
+const READ_BLOCK_MS = 1_000
+/** Pause before retrying after Redis errors, so an outage does not spin the CPU. */
+const RETRY_AFTER_ERROR_MS = 500
+
+/**
+ * Only writes a merged state that covers more of the log than the stored one, then trims the
+ * log below it. Without the check, two instances compacting one board could trim entries that
+ * only the other's state contained.
+ */
+const COMPACT_SCRIPT = `
+local function parse(id) local ms, seq = string.match(id, '^(%d+)-(%d+)$'); return tonumber(ms), tonumber(seq) end
+local current = redis.call('HGET', KEYS[1], 'upto')
+if current then
+  local cm, cs = parse(current)
+  local nm, ns = parse(ARGV[2])
+  if nm < cm or (nm == cm and ns <= cs) then return 0 end
+end
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'upto', ARGV[2])
+redis.call('XTRIM', KEYS[2], 'MINID', ARGV[2])
+return 1
+`
+
+type StreamEntry = [id: Buffer, fields: Buffer[]]
+
+/**
+ * Boards in Redis, shared by every server instance: one stream per board is the ordered,
+ * replayable update log (each instance appends, and reads everyone's entries back), plus a hash
+ * with the merged state the log has been compacted into. Presence goes over pub/sub: it is
+ * renewed every 15 s anyway, so a lost message heals itself.
+ */
+export class RedisBoardStore implements BoardStore {
+  readonly kind = 'redis'
+  readonly instanceId = randomUUID()
+  private readonly redis: Redis
+  private readonly subscriber: Redis
+  /** Per loaded board: the last stream id whose update is in the board's doc. */
+  private readonly cursors = new Map<string, string>()
+  private readonly awarenessListeners = new Map<string, (update: Uint8Array) => void>()
+
+  constructor(
+    url: string,
+    private readonly log: (message: string, extra?: Record<string, unknown>) => void,
+  ) {
+    // Commands wait for Redis to come back instead of failing: an update is relayed only once
+    // it is stored, so during an outage edits wait (clients keep them) rather than get lost.
+    this.redis = new Redis(url, { maxRetriesPerRequest: null })
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: null })
+    this.redis.on('error', (e) => log('redis error', { error: String(e) }))
+    this.subscriber.on('error', (e) => log('redis subscriber error', { error: String(e) }))
+    this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      const sender = message.subarray(0, 36).toString()
+      if (sender === this.instanceId) return
+      this.awarenessListeners.get(channel.toString())?.(new Uint8Array(message.subarray(36)))
+    })
+  }
+
+  private keys(boardId: string) {
+    return { log: `samenbord:${boardId}:log`, state: `samenbord:${boardId}:state`, awareness: `samenbord:${boardId}:awareness` }
+  }
+
+  async load(boardId: string): Promise<Uint8Array[]> {
+    const keys = this.keys(boardId)
+    // One transaction: a compaction by another instance between the two reads would otherwise
+    // hide the entries it folded into a state we did not read.
+    const replies = await this.redis.multi().hgetallBuffer(keys.state).xrangeBuffer(keys.log, '-', '+').exec()
+    if (!replies) throw new Error('redis transaction aborted')
+    for (const [error] of replies) if (error) throw error
+    const state = replies[0][1] as Record<string, Buffer>
+    const entries = replies[1][1] as StreamEntry[]
+    const upto = state.upto?.toString()
+    const updates = state.data ? [new Uint8Array(state.data)] : []
+    for (const [, fields] of entries) updates.push(new Uint8Array(field(fields, 'u')))
+    this.cursors.set(boardId, entries.length > 0 ? entries[entries.length - 1][0].toString() : (upto ?? '0-0'))
+    return updates
+  }
+
+  async append(boardId: string, update: Uint8Array): Promise<void> {
+    await this.redis.xadd(this.keys(boardId).log, '*', 'i', this.instanceId, 'u', Buffer.from(update))
+  }
+
+  async compact(boardId: string, state: Uint8Array): Promise<void> {
+    const upto = this.cursors.get(boardId)
+    if (!upto || upto === '0-0') return
+    const keys = this.keys(boardId)
+    await this.redis.eval(COMPACT_SCRIPT, 2, keys.state, keys.log, Buffer.from(state), upto)
+  }
+
+  async logLength(boardId: string): Promise<number> {
+    return this.redis.xlen(this.keys(boardId).log)
+  }
+
+  async byteSize(boardId: string): Promise<number> {
+    const keys = this.keys(boardId)
+    const [stateBytes, logBytes] = await Promise.all([
+      this.redis.hstrlen(keys.state, 'data'),
+      this.redis.memory('USAGE', keys.log).then((n) => Number(n ?? 0)),
+    ])
+    return stateBytes + logBytes
+  }
+
+  /** Follows the board's log from where `load` stopped and hands other instances' updates on. */
+  subscribe(boardId: string, listener: PeerListener): () => void {
+    const keys = this.keys(boardId)
+    let stopped = false
+    const reader = this.redis.duplicate()
+    reader.on('error', () => undefined) // reported by the loop below
+    const readLoop = async () => {
+      while (!stopped) {
+        try {
+          const cursor = this.cursors.get(boardId) ?? '0-0'
+          const result = (await reader.xreadBuffer('BLOCK', READ_BLOCK_MS, 'STREAMS', keys.log, cursor)) as
+            | Array<[Buffer, StreamEntry[]]>
+            | null
+          if (stopped || !result) continue
+          for (const [id, fields] of result[0][1]) {
+            this.cursors.set(boardId, id.toString())
+            if (field(fields, 'i').toString() !== this.instanceId) listener.onUpdate(new Uint8Array(field(fields, 'u')))
+          }
+        } catch (error) {
+          if (stopped) break
+          this.log('redis read failed, retrying', { boardId, error: String(error) })
+          await new Promise((r) => setTimeout(r, RETRY_AFTER_ERROR_MS))
+        }
+      }
+    }
+    void readLoop()
+    this.awarenessListeners.set(keys.awareness, listener.onAwareness)
+    this.subscriber.subscribe(keys.awareness).catch((e) => this.log('redis subscribe failed', { boardId, error: String(e) }))
+    return () => {
+      stopped = true
+      reader.disconnect()
+      this.awarenessListeners.delete(keys.awareness)
+      this.subscriber.unsubscribe(keys.awareness).catch(() => undefined) // closing anyway
+      this.cursors.delete(boardId)
+    }
+  }
+
+  publishAwareness(boardId: string, update: Uint8Array): void {
+    const message = Buffer.concat([Buffer.from(this.instanceId), Buffer.from(update)])
+    // Presence is renewed every 15 s: a lost message is repaired by the next one.
+    this.redis.publish(this.keys(boardId).awareness, message).catch(() => undefined)
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.redis.quit(), this.subscriber.quit()])
+  }
+}
+
+function field(fields: Buffer[], name: string): Buffer {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i].toString() === name) return fields[i + 1]
+  throw new Error(`stream entry without field ${name}`)
+}
