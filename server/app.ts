@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { CloseCode } from '../protocol/closeCodes'
 import type { ServerConfig } from './config'
+import { handleBoardApi, resolveRole } from './http/boardApi'
 import { setSecurityHeaders } from './http/securityHeaders'
 import { serveStatic } from './http/staticFiles'
 import { attachWebsocketTransport } from './http/wsTransport'
@@ -53,6 +54,18 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
       )
       return
     }
+    if (path.startsWith('/api/')) {
+      handleBoardApi(boardStore, req, res)
+        .then((handled) => {
+          if (!handled) res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not found"}')
+        })
+        .catch((error) => {
+          log('api error', { path, error: String(error) })
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' })
+          res.end('{"error":"server error"}')
+        })
+      return
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return
@@ -67,6 +80,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     maxBytesPerSecond: config.maxBytesPerSecond,
     slowConsumerMaxBytes: config.slowConsumerMaxBytes,
+    resolveRole: (boardId, token) => resolveRole(boardStore, boardId, token),
     log,
   })
 

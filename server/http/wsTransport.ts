@@ -4,6 +4,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { isValidBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
 import { SYNC_PATH_PREFIX } from '../../protocol/paths'
+import { canWrite, TOKEN_PARAM, type Role } from '../../protocol/roles'
 import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import type { Relay } from '../relay/relay'
@@ -19,6 +20,8 @@ export interface WsTransportOptions {
   maxMessagesPerSecond: number
   maxBytesPerSecond: number
   slowConsumerMaxBytes: number
+  /** What the connection's token allows on the board; null refuses the connection. */
+  resolveRole: (boardId: string, token: string | null) => Promise<Role | null>
   log: (message: string, extra?: Record<string, unknown>) => void
 }
 
@@ -63,20 +66,23 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
           perIp.remove(ip)
           perBoard.remove(boardId)
         })
-        serveConnection(ws, boardId, req)
+        serveConnection(ws, boardId, req, url.searchParams.get(TOKEN_PARAM))
       }
     })
   })
 
-  function serveConnection(ws: WebSocket, boardId: string, req: IncomingMessage): void {
+  function serveConnection(ws: WebSocket, boardId: string, req: IncomingMessage, token: string | null): void {
     alive.add(ws)
     ws.on('pong', () => alive.add(ws))
     const connId = `c${++nextConnectionNumber}`
     const context = { boardId, conn: connId, ip: req.socket.remoteAddress }
     let closed = false
+    let writable = false
     const conn: RelayConnection = {
       id: connId,
-      canWrite: true,
+      get canWrite() {
+        return writable
+      },
       send(message) {
         if (closed || ws.readyState !== WebSocket.OPEN) return
         if (ws.bufferedAmount > options.slowConsumerMaxBytes) {
@@ -131,17 +137,29 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
       if (room) relay.leave(room, conn)
     })
 
-    relay.join(boardId, conn).then(
-      (joined) => {
-        room = joined
-        if (closed) return relay.leave(joined, conn)
-        for (const message of queue.splice(0)) handle(message)
-      },
-      (error) => {
-        options.log('board could not be loaded', { ...context, error: String(error) })
-        conn.close(1011, 'board could not be loaded')
-      },
-    )
+    options
+      .resolveRole(boardId, token)
+      .then((role) => {
+        if (closed) return null
+        if (!role) {
+          conn.close(CloseCode.Forbidden, 'this link does not fit this board')
+          return null
+        }
+        writable = canWrite(role)
+        return relay.join(boardId, conn)
+      })
+      .then(
+        (joined) => {
+          if (!joined) return
+          room = joined
+          if (closed) return relay.leave(joined, conn)
+          for (const message of queue.splice(0)) handle(message)
+        },
+        (error) => {
+          options.log('board could not be loaded', { ...context, error: String(error) })
+          conn.close(1011, 'board could not be loaded')
+        },
+      )
   }
 
   const pingTimer = setInterval(() => {

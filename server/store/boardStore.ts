@@ -1,3 +1,5 @@
+import type { AccessRecord } from '../access/boardAccess'
+
 /**
  * Where boards live between sessions. The relay calls `load` once when a board is opened,
  * `append` for every update *before* relaying it, and `compact` to fold the log into one state.
@@ -29,6 +31,10 @@ export interface BoardStore {
   /** Total stored bytes of a board (for limits and benchmarks). */
   byteSize(boardId: string): number | Promise<number>
   close(): void | Promise<void>
+  /** The hashed tokens of a board created with role links; null for an open board. */
+  loadAccess(boardId: string): AccessRecord | null | Promise<AccessRecord | null>
+  /** Records a new board's hashed tokens; never overwrites an existing record. */
+  saveAccess(boardId: string, record: AccessRecord): void | Promise<void>
   /**
    * Stores shared by several server instances: follow a loaded board from the point `load`
    * returned, until the returned function is called.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
+import type { AccessRecord } from '../access/boardAccess'
 import type { BoardStore, PeerListener } from './boardStore'
 
 /** How long one blocking read waits before it looks again (bounds shutdown time). */
@@ -60,7 +61,12 @@ export class RedisBoardStore implements BoardStore {
   }
 
   private keys(boardId: string) {
-    return { log: `samenbord:${boardId}:log`, state: `samenbord:${boardId}:state`, awareness: `samenbord:${boardId}:awareness` }
+    return {
+      log: `samenbord:${boardId}:log`,
+      state: `samenbord:${boardId}:state`,
+      awareness: `samenbord:${boardId}:awareness`,
+      access: `samenbord:${boardId}:access`,
+    }
   }
 
   async load(boardId: string): Promise<Uint8Array[]> {
@@ -101,6 +107,15 @@ export class RedisBoardStore implements BoardStore {
       this.redis.memory('USAGE', keys.log).then((n) => Number(n ?? 0)),
     ])
     return stateBytes + logBytes
+  }
+
+  async loadAccess(boardId: string): Promise<AccessRecord | null> {
+    const raw = await this.redis.get(this.keys(boardId).access)
+    return raw ? (JSON.parse(raw) as AccessRecord) : null
+  }
+
+  async saveAccess(boardId: string, record: AccessRecord): Promise<void> {
+    await this.redis.set(this.keys(boardId).access, JSON.stringify(record), 'NX')
   }
 
   /** Follows the board's log from where `load` stopped and hands other instances' updates on. */

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import type { AccessRecord } from '../access/boardAccess'
 import type { BoardStore } from './boardStore'
 
 /**
@@ -17,6 +18,8 @@ export class SqliteBoardStore implements BoardStore {
   private readonly selectAll: Database.Statement<[string], { data: Buffer }>
   private readonly selectCount: Database.Statement<[string], { n: number; bytes: number | null }>
   private readonly deleteAll: Database.Statement<[string]>
+  private readonly selectAccess: Database.Statement<[string], { record: string }>
+  private readonly insertAccess: Database.Statement<[string, string]>
 
   constructor(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL') {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
@@ -31,7 +34,13 @@ export class SqliteBoardStore implements BoardStore {
         data BLOB NOT NULL
       );
       CREATE INDEX IF NOT EXISTS board_updates_board ON board_updates (board_id, seq);
+      CREATE TABLE IF NOT EXISTS board_access (
+        board_id TEXT PRIMARY KEY,
+        record TEXT NOT NULL
+      );
     `)
+    this.selectAccess = this.db.prepare('SELECT record FROM board_access WHERE board_id = ?')
+    this.insertAccess = this.db.prepare('INSERT OR IGNORE INTO board_access (board_id, record) VALUES (?, ?)')
     this.insert = this.db.prepare('INSERT INTO board_updates (board_id, data) VALUES (?, ?)')
     this.selectAll = this.db.prepare('SELECT data FROM board_updates WHERE board_id = ? ORDER BY seq')
     this.selectCount = this.db.prepare(
@@ -62,6 +71,15 @@ export class SqliteBoardStore implements BoardStore {
 
   byteSize(boardId: string): number {
     return this.selectCount.get(boardId)?.bytes ?? 0
+  }
+
+  loadAccess(boardId: string): AccessRecord | null {
+    const row = this.selectAccess.get(boardId)
+    return row ? (JSON.parse(row.record) as AccessRecord) : null
+  }
+
+  saveAccess(boardId: string, record: AccessRecord): void {
+    this.insertAccess.run(boardId, JSON.stringify(record))
   }
 
   /** A consistent copy of the whole store while the server keeps running (SQLite online backup). */

@@ -1,0 +1,38 @@
+import { toBase64Url } from './boardId'
+
+/**
+ * What a link lets you do. Each board created through the API has three links, each with its
+ * own unguessable token; the server decides from the token what a connection may do.
+ */
+export type Role = 'facilitator' | 'participant' | 'viewer'
+export const ROLES: readonly Role[] = ['facilitator', 'participant', 'viewer']
+
+/** Query parameter of the websocket URL (and key in the page's #fragment) that carries a token. */
+export const TOKEN_PARAM = 't'
+export const TOKEN_BYTES = 16
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/
+
+export function newToken(): string {
+  const bytes = new Uint8Array(TOKEN_BYTES)
+  globalThis.crypto.getRandomValues(bytes)
+  return toBase64Url(bytes)
+}
+
+export function isValidToken(token: unknown): token is string {
+  return typeof token === 'string' && TOKEN_PATTERN.test(token)
+}
+
+export function canWrite(role: Role): boolean {
+  return role !== 'viewer'
+}
+
+/** The page link for a role: the token sits in the #fragment, so it never reaches server logs. */
+export function boardLink(origin: string, boardId: string, token: string): string {
+  return `${origin}/b/${boardId}#${TOKEN_PARAM}=${token}`
+}
+
+/** Response of `POST /api/boards`. */
+export interface CreatedBoard {
+  boardId: string
+  tokens: Record<Role, string>
+}

@@ -1,0 +1,71 @@
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { CloseCode } from '../../protocol/closeCodes'
+import type { CreatedBoard, Role } from '../../protocol/roles'
+import { startServer, whenSynced } from '../support/server'
+
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function setup() {
+  const s = await startServer()
+  cleanups.push(() => s.server.close())
+  const res = await fetch(`http://127.0.0.1:${s.port}/api/boards`, { method: 'POST' })
+  expect(res.status).toBe(201)
+  const board = (await res.json()) as CreatedBoard
+  const join = (token: string | null) => {
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(s.url, board.boardId, doc, {
+      WebSocketPolyfill: WebSocket as never,
+      disableBc: true,
+      params: token ? { t: token } : {},
+    })
+    cleanups.push(() => provider.destroy())
+    const closed = new Promise<number>((resolve) => provider.on('closed', (e: { code: number }) => resolve(e.code)))
+    return { doc, provider, closed }
+  }
+  return { ...s, board, join }
+}
+
+describe('role links, enforced by the server', () => {
+  it('creates a board with three different unguessable tokens and tells each page its role', async () => {
+    const { port, board } = await setup()
+    const tokens = Object.values(board.tokens)
+    expect(new Set(tokens).size).toBe(3)
+    for (const t of tokens) expect(t).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    for (const role of ['facilitator', 'participant', 'viewer'] as Role[]) {
+      const res = await fetch(`http://127.0.0.1:${port}/api/boards/${board.boardId}/role?t=${board.tokens[role]}`)
+      expect(await res.json()).toEqual({ role })
+    }
+    const wrong = await fetch(`http://127.0.0.1:${port}/api/boards/${board.boardId}/role?t=${'A'.repeat(22)}`)
+    expect(wrong.status).toBe(403)
+  })
+
+  it('a viewer reads live but its writes are refused and reach nobody', async () => {
+    const { board, join } = await setup()
+    const participant = join(board.tokens.participant)
+    const viewer = join(board.tokens.viewer)
+    await Promise.all([whenSynced(participant.provider), whenSynced(viewer.provider)])
+    participant.doc.getMap('m').set('note', 'van deelnemer')
+    await vi.waitFor(() => expect(viewer.doc.getMap('m').get('note')).toBe('van deelnemer'))
+
+    viewer.doc.getMap('m').set('note', 'vervalst door kijker')
+    expect(await viewer.closed).toBe(CloseCode.Forbidden)
+    const late = join(board.tokens.facilitator)
+    await whenSynced(late.provider)
+    expect(late.doc.getMap('m').get('note')).toBe('van deelnemer')
+    expect(participant.doc.getMap('m').get('note')).toBe('van deelnemer')
+  })
+
+  it('refuses a connection without a token or with another board\'s token', async () => {
+    const { board, join, port } = await setup()
+    expect(await join(null).closed).toBe(CloseCode.Forbidden)
+    const other = (await (await fetch(`http://127.0.0.1:${port}/api/boards`, { method: 'POST' })).json()) as CreatedBoard
+    expect(await join(other.tokens.facilitator).closed).toBe(CloseCode.Forbidden)
+    expect(board.boardId).not.toBe(other.boardId)
+  })
+})
