@@ -18,6 +18,25 @@ export function newToken(): string {
   return toBase64Url(bytes)
 }
 
+/**
+ * The participant and viewer tokens follow from the facilitator token (SHA-256 of it and the
+ * role), so the facilitator link is the master key: wherever it is opened, it can show the other
+ * two links; theirs reveal nothing of it.
+ */
+export async function deriveToken(facilitatorToken: string, role: Exclude<Role, 'facilitator'>): Promise<string> {
+  const data = new TextEncoder().encode(`samenbord:${role}:${facilitatorToken}`)
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data))
+  return toBase64Url(digest.subarray(0, TOKEN_BYTES))
+}
+
+export async function tokensFromFacilitator(facilitator: string): Promise<Record<Role, string>> {
+  return {
+    facilitator,
+    participant: await deriveToken(facilitator, 'participant'),
+    viewer: await deriveToken(facilitator, 'viewer'),
+  }
+}
+
 export function isValidToken(token: unknown): token is string {
   return typeof token === 'string' && TOKEN_PATTERN.test(token)
 }

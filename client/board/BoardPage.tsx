@@ -18,6 +18,10 @@ import { bindPresence } from '../sync/presence'
 import { bindStoreToDoc } from '../sync/storeBinding'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { NameDialog } from './NameDialog'
+import { canWrite, type Role } from '../../protocol/roles'
+import { rememberBoard } from '../home/myBoards'
+import { tokenFromLocation } from './boardLink'
+import { fetchRole, type RoleAnswer } from './roleOfPage'
 import { ShareButton } from './ShareButton'
 import { applyTemplateFromUrl } from './templateParam'
 import { InsertTemplateButton } from './InsertTemplateButton'
@@ -32,10 +36,45 @@ declare global {
   interface Window {
     /** The tldraw editor of the open board, for tests and debugging. */
     editor?: Editor
+    /** The board's Y.Doc, for tests and debugging. */
+    samenbordDoc?: import('yjs').Doc
   }
 }
 
+/** Finds out what this page's link allows, then opens the board with that role. */
 export function BoardPage({ boardId }: { boardId: string }) {
+  const t = texts()
+  const [answer, setAnswer] = useState<RoleAnswer | null>(null)
+  const token = useMemo(tokenFromLocation, [])
+  useEffect(() => {
+    let cancelled = false
+    fetchRole(boardId, token).then((a) => {
+      if (cancelled) return
+      if ('role' in a) rememberBoard(boardId, token ? { [a.role]: token } : {})
+      setAnswer(a)
+    })
+    return () => {
+      cancelled = true
+    }
+  }, [boardId, token])
+  if (!answer) return <div className="loading">{t.loading}</div>
+  if ('error' in answer) {
+    return (
+      <main className="home">
+        <h1>Samenbord</h1>
+        <p role="alert" data-testid="link-error">
+          {answer.error === 'forbidden' ? t.wrongLink : t.offlineNoCopy}
+        </p>
+        <a className="button" href="/">
+          {t.toHome}
+        </a>
+      </main>
+    )
+  }
+  return <Board boardId={boardId} role={answer.role} token={token} />
+}
+
+function Board({ boardId, role, token }: { boardId: string; role: Role; token: string | null }) {
   const t = texts()
   const store = useMemo(
     () => createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils }),
@@ -45,15 +84,16 @@ export function BoardPage({ boardId }: { boardId: string }) {
   const [name, setName] = useState(() => localStorage.getItem(NAME_KEY))
 
   useEffect(() => {
-    const s = new BoardSession(boardId)
+    const s = new BoardSession(boardId, { token, keepLocalCopy: canWrite(role) })
     let binding: ReturnType<typeof bindStoreToDoc> | null = null
     let cancelled = false
     s.ready.then(() => {
       if (cancelled) return
       binding = bindStoreToDoc(store, s.doc, {
+        readOnly: !canWrite(role),
         onInvalidRecord: (record, error) => console.warn('Samenbord: skipped an unreadable record', record, error),
       })
-      binding.seedIfEmpty()
+      if (canWrite(role)) binding.seedIfEmpty()
       setSession(s)
     })
     return () => {
@@ -62,7 +102,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
       s.destroy()
       setSession(null)
     }
-  }, [boardId, store])
+  }, [boardId, store, token, role])
 
   const components = useMemo<TLComponents>(
     () => ({
@@ -71,7 +111,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
           <div className="board-top-right">
             <ConnectionIndicator session={session} />
             <InsertTemplateButton />
-            <ShareButton />
+            <ShareButton boardId={boardId} role={role} token={token} />
           </div>
         ) : null,
     }),
@@ -82,6 +122,8 @@ export function BoardPage({ boardId }: { boardId: string }) {
 
   const onMount = (editor: Editor) => {
     window.editor = editor
+    window.samenbordDoc = session.doc
+    if (!canWrite(role)) editor.updateInstanceState({ isReadonly: true })
     editor.user.updateUserPreferences({ locale: currentLanguage(), ...(name ? { name } : {}) })
     const $user = computed('samenbord user', () =>
       UserRecordType.create({
@@ -107,7 +149,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
         components={components}
         onMount={onMount}
       />
-      {!name && (
+      {!name && canWrite(role) && (
         <NameDialog
           onDone={(chosen) => {
             localStorage.setItem(NAME_KEY, chosen)

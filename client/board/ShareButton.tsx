@@ -1,32 +1,39 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import { boardLink, tokensFromFacilitator, type Role } from '../../protocol/roles'
 import { texts } from '../i18n'
+import { rememberBoard } from '../home/myBoards'
+import { ShareDialog } from './ShareDialog'
 
-/** Copies the board link. Where the clipboard is not allowed (plain http), shows it to copy by hand. */
-export function ShareButton() {
+/**
+ * "Delen". The facilitator gets all three links and a QR code; everyone else shares the link
+ * they have (a viewer can only pass on viewing).
+ */
+export function ShareButton({ boardId, role, token }: { boardId: string; role: Role; token: string | null }) {
   const t = texts()
-  const [copied, setCopied] = useState(false)
-  const [manual, setManual] = useState(false)
-  const link = location.origin + location.pathname
-  const share = async () => {
-    try {
-      await navigator.clipboard.writeText(link)
-      setCopied(true)
-      setTimeout(() => setCopied(false), 2000)
-    } catch {
-      setManual(true)
+  const [open, setOpen] = useState(false)
+  const [links, setLinks] = useState<Partial<Record<Role, string>>>({})
+  useEffect(() => {
+    const origin = location.origin
+    if (role === 'facilitator' && token) {
+      tokensFromFacilitator(token).then((tokens) => {
+        rememberBoard(boardId, tokens)
+        setLinks({
+          facilitator: boardLink(origin, boardId, tokens.facilitator),
+          participant: boardLink(origin, boardId, tokens.participant),
+          viewer: boardLink(origin, boardId, tokens.viewer),
+        })
+      })
+    } else {
+      setLinks({ [role]: token ? boardLink(origin, boardId, token) : `${origin}/b/${boardId}` })
     }
-  }
+  }, [boardId, role, token])
   return (
-    <div className="share">
-      <button className="button primary" data-testid="share" onClick={share}>
-        {copied ? t.linkCopied : t.share}
+    <>
+      {role === 'viewer' && <span className="role-badge">{t.viewOnly}</span>}
+      <button className="button primary" data-testid="share" onClick={() => setOpen(true)}>
+        {t.share}
       </button>
-      {manual && (
-        <label className="share-manual">
-          {t.copyThisLink}
-          <input readOnly value={link} autoFocus onFocus={(e) => e.currentTarget.select()} />
-        </label>
-      )}
-    </div>
+      {open && <ShareDialog links={links} onClose={() => setOpen(false)} />}
+    </>
   )
 }

@@ -1,16 +1,29 @@
 import { useState } from 'react'
-import { newBoardId } from '../../protocol/boardId'
 import { boardPagePath } from '../../protocol/paths'
+import { TOKEN_PARAM, type CreatedBoard } from '../../protocol/roles'
 import { TEMPLATE_PARAM } from '../board/templateParam'
 import { currentLanguage, setLanguage, texts } from '../i18n'
 import { TemplateGallery } from '../templates/TemplateGallery'
+import { rememberBoard } from './myBoards'
+import { MyBoardsList } from './MyBoardsList'
 
 export function HomePage() {
   const t = texts()
   const [choosing, setChoosing] = useState(false)
-  const openNewBoard = (templateId?: string) => {
-    const query = templateId ? `?${TEMPLATE_PARAM}=${encodeURIComponent(templateId)}` : ''
-    location.assign(boardPagePath(newBoardId()) + query)
+  const [error, setError] = useState<string | null>(null)
+  const openNewBoard = async (templateId?: string) => {
+    setError(null)
+    try {
+      const res = await fetch('/api/boards', { method: 'POST' })
+      if (!res.ok) throw new Error(String(res.status))
+      const { boardId, tokens } = (await res.json()) as CreatedBoard
+      rememberBoard(boardId, tokens)
+      const query = templateId ? `?${TEMPLATE_PARAM}=${encodeURIComponent(templateId)}` : ''
+      location.assign(`${boardPagePath(boardId)}${query}#${TOKEN_PARAM}=${tokens.facilitator}`)
+    } catch {
+      setChoosing(false)
+      setError(t.createFailed)
+    }
   }
   const toggleLanguage = () => {
     setLanguage(currentLanguage() === 'nl' ? 'en' : 'nl')
@@ -33,6 +46,12 @@ export function HomePage() {
           {t.newBoardFromTemplate}
         </button>
       </div>
+      {error && (
+        <p className="home-error" role="alert">
+          {error}
+        </p>
+      )}
+      <MyBoardsList />
       {choosing && <TemplateGallery onChoose={(id) => openNewBoard(id)} onClose={() => setChoosing(false)} />}
     </main>
   )

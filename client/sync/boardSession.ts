@@ -3,6 +3,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { SYNC_PATH_PREFIX } from '../../protocol/paths'
+import { TOKEN_PARAM } from '../../protocol/roles'
 import { recordsOf } from './yRecords'
 
 /** What the connection indicator shows. `closed` means the server refused us for good. */
@@ -20,7 +21,8 @@ export const LOCAL_DB_PREFIX = 'samenbord-'
  */
 export class BoardSession {
   readonly doc = new Y.Doc()
-  readonly local: IndexeddbPersistence
+  /** The copy on this device; none for view-only links (they never have edits of their own). */
+  readonly local: IndexeddbPersistence | null
   readonly provider: WebsocketProvider
   readonly state: Atom<ConnectionState>
   /** The server's reason when it closed the connection for good (e.g. board too big). */
@@ -29,10 +31,15 @@ export class BoardSession {
   readonly ready: Promise<void>
   private readonly cleanups: Array<() => void> = []
 
-  constructor(readonly boardId: string, serverUrl = defaultServerUrl()) {
-    this.local = new IndexeddbPersistence(LOCAL_DB_PREFIX + boardId, this.doc)
+  constructor(
+    readonly boardId: string,
+    { token = null, keepLocalCopy = true }: { token?: string | null; keepLocalCopy?: boolean } = {},
+    serverUrl = defaultServerUrl(),
+  ) {
+    this.local = keepLocalCopy ? new IndexeddbPersistence(LOCAL_DB_PREFIX + boardId, this.doc) : null
     this.provider = new WebsocketProvider(serverUrl, boardId, this.doc, {
       connect: navigator.onLine,
+      params: token ? { [TOKEN_PARAM]: token } : {},
     })
     this.state = atom('connection state', navigator.onLine ? 'connecting' : 'offline')
     this.closeReason = atom('close reason', null)
@@ -72,7 +79,7 @@ export class BoardSession {
   }
 
   private async waitUntilReady(): Promise<void> {
-    await this.local.whenSynced
+    await this.local?.whenSynced
     if (recordsOf(this.doc).map.size > 0 || !navigator.onLine) return
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -93,7 +100,7 @@ export class BoardSession {
   destroy(): void {
     for (const cleanup of this.cleanups) cleanup()
     this.provider.destroy()
-    void this.local.destroy()
+    void this.local?.destroy()
     this.doc.destroy()
   }
 }

@@ -14,6 +14,8 @@ export interface StoreBinding {
 }
 
 export interface StoreBindingOptions {
+  /** View-only: changes flow from the doc to the store only; the store never writes back. */
+  readOnly?: boolean
   /** Called when a remote record is rejected by the tldraw schema (it is then skipped). */
   onInvalidRecord?: (record: unknown, error: unknown) => void
 }
@@ -63,7 +65,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
   }
 
   // 2. Local user changes → Y.Doc, one transaction per store change batch.
-  const stopListening = store.listen(
+  const stopListening = options.readOnly ? () => {} : store.listen(
     ({ changes }) => {
       doc.transact(() => {
         for (const record of Object.values(changes.added)) records.set(record.id, record)

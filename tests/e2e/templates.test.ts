@@ -65,7 +65,7 @@ describe('templates in real browsers', () => {
     await page.goto(base + '/')
     await page.getByTestId('new-board-from-template').click()
     await page.getByTestId('template-van-naar').click()
-    await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/)
+    await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}#t=[A-Za-z0-9_-]{22}$/)
     await page.waitForFunction(() => Boolean(window.editor))
     const expected = TEMPLATES.find((t) => t.id === 'van-naar')!.build({ x: 0, y: 0 }).shapes.length
     await expect.poll(async () => (await shapeIds(page)).length).toBe(expected)

@@ -69,3 +69,11 @@ describe('role links, enforced by the server', () => {
     expect(board.boardId).not.toBe(other.boardId)
   })
 })
+
+describe('derived tokens', () => {
+  it('the participant and viewer tokens follow from the facilitator token, not the other way', async () => {
+    const { board } = await setup()
+    const { tokensFromFacilitator } = await import('../../protocol/roles')
+    expect(await tokensFromFacilitator(board.tokens.facilitator)).toEqual(board.tokens)
+  })
+})

@@ -1,0 +1,101 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { collectErrors, launchBrowser, requireBuiltClient, screenshot, waitForConnection } from '../support/browser'
+import { startServer } from '../support/server'
+
+let browser: Browser
+let started: Awaited<ReturnType<typeof startServer>>
+let base: string
+
+beforeAll(async () => {
+  requireBuiltClient()
+  browser = await launchBrowser()
+  started = await startServer({ STATIC_DIR: 'dist' })
+  base = `http://127.0.0.1:${started.port}`
+})
+afterAll(async () => {
+  await browser?.close()
+  await started?.server.close()
+})
+
+async function pageAs(name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  await context.addInitScript((n) => localStorage.setItem('samenbord:name', n), name)
+  return context.newPage()
+}
+async function ready(page: Page, url: string) {
+  await page.goto(url)
+  await page.waitForFunction(() => Boolean(window.editor))
+  await waitForConnection(page, 'connected')
+}
+const shapeCount = (page: Page) => page.evaluate(() => window.editor!.getCurrentPageShapeIds().size)
+
+describe('role links in three browsers: facilitator, participant, viewer', () => {
+  it('shares links with a QR code; the viewer cannot change the board, even through the editor API', async () => {
+    const facilitator = await pageAs('Gespreksleider')
+    const errors = collectErrors(facilitator)
+    await facilitator.goto(base + '/')
+    await facilitator.getByTestId('new-board').click()
+    await facilitator.waitForURL(/#t=/)
+    await facilitator.waitForFunction(() => Boolean(window.editor))
+    await waitForConnection(facilitator, 'connected')
+
+    await facilitator.getByTestId('share').click()
+    await facilitator.getByTestId('share-qr').waitFor()
+    const participantLink = await facilitator.getByTestId('link-participant').inputValue()
+    const viewerLink = await facilitator.getByTestId('link-viewer').inputValue()
+    expect(participantLink).not.toBe(viewerLink)
+    await screenshot(facilitator, 'share-dialog')
+    await facilitator.keyboard.press('Escape')
+
+    const participant = await pageAs('Deelnemer')
+    const viewer = await pageAs('Kijker')
+    await ready(participant, participantLink)
+    await ready(viewer, viewerLink)
+    expect(await viewer.evaluate(() => window.editor!.getIsReadonly())).toBe(true)
+    expect(await viewer.getByTestId('insert-template').count()).toBe(0)
+    expect(await participant.evaluate(() => window.editor!.getIsReadonly())).toBe(false)
+
+    await participant.evaluate(() => {
+      window.editor!.createShape({ type: 'geo', x: 0, y: 0, props: { w: 100, h: 100 } })
+    })
+    await expect.poll(() => viewer.evaluate(() => window.editor!.getCurrentPageShapeIds().size)).toBe(1)
+
+    // The viewer tampers: switches read-only off in its own browser and writes with the editor
+    // (a view-only page never sends store changes), then writes into the Y.Doc itself, which
+    // does go out — and the server refuses it and closes the connection.
+    await viewer.evaluate(() => {
+      const editor = window.editor!
+      editor.updateInstanceState({ isReadonly: false })
+      editor.createShape({ type: 'geo', x: 500, y: 500, props: { w: 100, h: 100 } })
+      const forged = { ...editor.getCurrentPageShapes().find((s) => s.x === 500)!, id: 'shape:forged' }
+      window.samenbordDoc!.getArray('tl_records').push([{ key: forged.id, val: forged }])
+    })
+    await waitForConnection(viewer, 'closed')
+    expect(await viewer.getByRole('alert').textContent()).toContain('geen toegang')
+    // After the refusal, a real edit still flows, and the viewer's shape reached nobody.
+    await participant.evaluate(() => {
+      window.editor!.createShape({ type: 'geo', x: 200, y: 0, props: { w: 100, h: 100 } })
+    })
+    await expect.poll(() => shapeCount(facilitator)).toBe(2)
+    expect(await shapeCount(participant)).toBe(2)
+    const xs = await facilitator.evaluate(() => window.editor!.getCurrentPageShapes().map((s) => s.x).sort())
+    expect(xs).toEqual([0, 200])
+    expect(errors).toEqual([])
+  })
+
+  it('a wrong token gets a clear page, and "Mijn borden" lists the board', async () => {
+    const page = await pageAs('Iemand')
+    await page.goto(base + '/')
+    await page.getByTestId('new-board').click()
+    await page.waitForURL(/#t=/)
+    const boardPath = new URL(page.url()).pathname
+    await page.goto(`${base}${boardPath}#t=${'A'.repeat(22)}`)
+    await page.reload()
+    await page.getByTestId('link-error').waitFor()
+    expect(await page.getByTestId('link-error').textContent()).toContain('Deze link hoort niet bij dit bord')
+    await page.goto(base + '/')
+    await page.getByTestId('my-boards').waitFor()
+    expect(await page.locator('[data-testid="my-boards"] li').count()).toBe(1)
+  })
+})
