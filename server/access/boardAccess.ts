@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { isValidToken, newToken, ROLES, type Role } from '../../protocol/roles'
+import { isValidToken, newToken, ROLES, tokensFromFacilitator, type Role } from '../../protocol/roles'
 
 /** Stored per board: a SHA-256 of each role's token (a stolen database holds no usable links). */
 export type AccessRecord = Record<Role, string>
@@ -8,8 +8,8 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
-export function newAccess(): { tokens: Record<Role, string>; record: AccessRecord } {
-  const tokens = { facilitator: newToken(), participant: newToken(), viewer: newToken() }
+export async function newAccess(): Promise<{ tokens: Record<Role, string>; record: AccessRecord }> {
+  const tokens = await tokensFromFacilitator(newToken())
   const record = {
     facilitator: hashToken(tokens.facilitator),
     participant: hashToken(tokens.participant),

@@ -20,7 +20,7 @@ export async function handleBoardApi(store: BoardStore, req: IncomingMessage, re
   if (url.pathname === '/api/boards') {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' })
     const boardId = newBoardId()
-    const { tokens, record } = newAccess()
+    const { tokens, record } = await newAccess()
     await store.saveAccess(boardId, record)
     const created: CreatedBoard = { boardId, tokens }
     return sendJson(res, 201, created)
