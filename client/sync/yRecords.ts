@@ -10,8 +10,10 @@ export const SCHEMA_KEY = 'schema'
 
 /**
  * The board's records inside a Y.Doc. A YKeyValue (an array of key/value entries) instead of a
- * Y.Map: a Y.Map keeps a tombstone for every overwrite, so dragging one shape for a minute would
- * grow the document by thousands of entries; YKeyValue's deleted entries merge into one range.
+ * Y.Map: a Y.Map cannot merge the tombstones of keys overwritten in turn, so dragging a few
+ * shapes (or a selection) for a minute grows it by thousands of entries (measured: 10,000
+ * alternating moves of two shapes, 771 → 90,657 bytes); YKeyValue's deleted entries merge into
+ * one range (1,699 → 1,730 bytes).
  */
 export function recordsOf(doc: Y.Doc): YKeyValue<TLRecord> {
   return new YKeyValue<TLRecord>(doc.getArray(RECORDS_ARRAY))
