@@ -4,7 +4,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { isValidBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
 import { SYNC_PATH_PREFIX } from '../../protocol/paths'
-import { canWrite, TOKEN_PARAM, type Role } from '../../protocol/roles'
+import { TOKEN_PARAM, type Role } from '../../protocol/roles'
 import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import type { Relay } from '../relay/relay'
@@ -77,11 +77,11 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
     const connId = `c${++nextConnectionNumber}`
     const context = { boardId, conn: connId, ip: req.socket.remoteAddress }
     let closed = false
-    let writable = false
+    let role: Role = 'viewer' // until the token is checked
     const conn: RelayConnection = {
       id: connId,
-      get canWrite() {
-        return writable
+      get role() {
+        return role
       },
       send(message) {
         if (closed || ws.readyState !== WebSocket.OPEN) return
@@ -139,13 +139,13 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
 
     options
       .resolveRole(boardId, token)
-      .then((role) => {
+      .then((resolved) => {
         if (closed) return null
-        if (!role) {
+        if (!resolved) {
           conn.close(CloseCode.Forbidden, 'this link does not fit this board')
           return null
         }
-        writable = canWrite(role)
+        role = resolved
         return relay.join(boardId, conn)
       })
       .then(

@@ -1,4 +1,5 @@
 import type { CloseCodeValue } from '../../protocol/closeCodes'
+import type { Role } from '../../protocol/roles'
 
 /**
  * One participant's link to a room, independent of the transport (ws today; anything that can
@@ -7,8 +8,8 @@ import type { CloseCodeValue } from '../../protocol/closeCodes'
 export interface RelayConnection {
   /** Short id for logs. */
   readonly id: string
-  /** Whether this connection may change the document (decided from its token by the server). */
-  readonly canWrite: boolean
+  /** What this connection may do, decided by the server from its token. */
+  readonly role: Role
   /** Sends one y-websocket message; the y-websocket 3 client expects one message per frame. */
   send(message: Uint8Array): void
   close(code: CloseCodeValue | 1000 | 1011, reason: string): void

@@ -4,11 +4,13 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
 import { MessageType } from '../../protocol/messages'
+import { canWrite } from '../../protocol/roles'
 import type { BoardStore } from '../store/boardStore'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessGuard'
 import type { RelayConnection } from './connection'
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from './encoding'
 import { ProtocolError } from './errors'
+import { FACILITATOR_ONLY_ROOTS, rootsTouched, UNKNOWN_ROOT } from './protectedRoots'
 
 export interface RoomOptions {
   maxBoardBytes: number
@@ -131,7 +133,14 @@ export class Room {
     }
     // A client's sync step 2 is often empty; that is not a write.
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return
-    if (!conn.canWrite) throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
+    if (!canWrite(conn.role)) throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
+    if (conn.role !== 'facilitator') {
+      for (const root of rootsTouched(this.doc, decoded)) {
+        if (FACILITATOR_ONLY_ROOTS.has(root) || root === UNKNOWN_ROOT) {
+          throw new ProtocolError(CloseCode.Forbidden, `only the facilitator may change ${root === UNKNOWN_ROOT ? 'this' : root}`)
+        }
+      }
+    }
     if (this.storedBytes + update.byteLength > this.options.maxBoardBytes) {
       this.compact()
       if (this.storedBytes + update.byteLength > this.options.maxBoardBytes) {

@@ -70,6 +70,26 @@ describe('role links, enforced by the server', () => {
   })
 })
 
+describe('facilitator-only state', () => {
+  it('only the facilitator may change the facilitation map; others are refused and change nothing', async () => {
+    const { board, join } = await setup()
+    const facilitator = join(board.tokens.facilitator)
+    const participant = join(board.tokens.participant)
+    await Promise.all([whenSynced(facilitator.provider), whenSynced(participant.provider)])
+    facilitator.doc.getMap('facilitation').set('title', 'PLG rekenen')
+    await vi.waitFor(() => expect(participant.doc.getMap('facilitation').get('title')).toBe('PLG rekenen'))
+    participant.doc.getArray('tl_records').push([{ key: 'shape:x', val: 1 }]) // ordinary edit: fine
+    await vi.waitFor(() => expect(facilitator.doc.getArray('tl_records').length).toBe(1))
+
+    participant.doc.getMap('facilitation').set('title', 'gekaapt')
+    expect(await participant.closed).toBe(CloseCode.Forbidden)
+    const late = join(board.tokens.viewer)
+    await whenSynced(late.provider)
+    expect(late.doc.getMap('facilitation').get('title')).toBe('PLG rekenen')
+    expect(late.doc.getArray('tl_records').length).toBe(1)
+  })
+})
+
 describe('derived tokens', () => {
   it('the participant and viewer tokens follow from the facilitator token, not the other way', async () => {
     const { board } = await setup()
