@@ -6,12 +6,18 @@ import {
   createUserId,
   defaultBindingUtils,
   defaultShapeUtils,
+  PeopleMenu,
   Tldraw,
   UserRecordType,
   type Editor,
   type TLComponents,
 } from 'tldraw'
 import 'tldraw/tldraw.css'
+import type { TemplateStep } from '../../templates/types'
+import { BoardOverlay } from '../facilitation/BoardOverlay'
+import { FacilitationBar } from '../facilitation/FacilitationBar'
+import { Facilitation } from '../facilitation/facilitationState'
+import { syncServerClock } from '../facilitation/serverClock'
 import { currentLanguage, texts } from '../i18n'
 import { BoardSession } from '../sync/boardSession'
 import { bindPresence } from '../sync/presence'
@@ -109,16 +115,24 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
       SharePanel: () =>
         session ? (
           <div className="board-top-right">
+            <PeopleMenu />
             <ConnectionIndicator session={session} />
-            <InsertTemplateButton />
+            <InsertTemplateButton onSteps={saveSteps} />
             <ShareButton boardId={boardId} role={role} token={token} />
           </div>
         ) : null,
+      TopPanel: () => (session ? <FacilitationBar doc={session.doc} role={role} /> : null),
+      InFrontOfTheCanvas: () => (session ? <BoardOverlay doc={session.doc} role={role} /> : null),
     }),
-    [session],
+    [session, boardId, role, token],
   )
 
   if (!session) return <div className="loading">{t.loading}</div>
+
+  /** A template's meeting steps become the board's steps; only the facilitator may set them. */
+  function saveSteps(steps: TemplateStep[]) {
+    if (role === 'facilitator' && session) new Facilitation(session.doc).setSteps(steps)
+  }
 
   const onMount = (editor: Editor) => {
     window.editor = editor
@@ -133,7 +147,8 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
       }),
     )
     const unbindPresence = bindPresence(store, session.provider.awareness, $user)
-    applyTemplateFromUrl(editor)
+    applyTemplateFromUrl(editor, saveSteps)
+    void syncServerClock()
     return () => {
       unbindPresence()
       if (window.editor === editor) delete window.editor

@@ -1,11 +1,12 @@
 import { useState } from 'react'
 import { useEditor, useValue } from 'tldraw'
+import type { TemplateStep } from '../../templates/types'
 import { texts } from '../i18n'
 import { insertTemplate } from '../templates/insertTemplate'
 import { TemplateGallery } from '../templates/TemplateGallery'
 
 /** "Sjabloon invoegen": places a template in view, beside what is already on the board. */
-export function InsertTemplateButton() {
+export function InsertTemplateButton({ onSteps }: { onSteps?: (steps: TemplateStep[]) => void }) {
   const t = texts()
   const editor = useEditor()
   const readonly = useValue('readonly', () => editor.getIsReadonly(), [editor])
@@ -20,7 +21,7 @@ export function InsertTemplateButton() {
         <TemplateGallery
           onChoose={(id) => {
             setOpen(false)
-            insertTemplate(editor, id)
+            insertTemplate(editor, id, undefined, onSteps)
           }}
           onClose={() => setOpen(false)}
         />

@@ -1,5 +1,6 @@
 import type { Editor, TLShapeId } from 'tldraw'
 import { getTemplate } from '../../templates/registry'
+import type { TemplateStep } from '../../templates/types'
 import { chooseTemplateOrigin, type PageBox } from './placement'
 
 /** Duration of the camera move to a newly inserted template. */
@@ -13,7 +14,13 @@ const ZOOM_INSET_PX = 64
  * the middle of the viewport, or beside the existing content when that spot is taken.
  * Returns the ids of the created shapes (none for the empty board or a read-only editor).
  */
-export function insertTemplate(editor: Editor, templateId: string, at?: { x: number; y: number }): TLShapeId[] {
+export function insertTemplate(
+  editor: Editor,
+  templateId: string,
+  at?: { x: number; y: number },
+  /** Receives the inserted template's meeting steps (with the ids of their areas), if it has any. */
+  onSteps?: (steps: TemplateStep[]) => void,
+): TLShapeId[] {
   const template = getTemplate(templateId)
   if (!template) throw new Error(`Onbekend sjabloon: ${templateId}`)
   if (editor.getIsReadonly()) return []
@@ -25,7 +32,7 @@ export function insertTemplate(editor: Editor, templateId: string, at?: { x: num
     .map((id) => editor.getShapePageBounds(id))
     .filter((box): box is NonNullable<typeof box> => box !== undefined)
   const origin = at ?? chooseTemplateOrigin(editor.getViewportPageBounds(), occupied, size)
-  const { shapes } = template.build(origin)
+  const { shapes, steps } = template.build(origin)
   if (shapes.length === 0) return []
 
   editor.markHistoryStoppingPoint(`sjabloon ${template.id}`)
@@ -35,5 +42,6 @@ export function insertTemplate(editor: Editor, templateId: string, at?: { x: num
   })
   const bounds: PageBox = { ...origin, ...size }
   editor.zoomToBounds(bounds, { inset: ZOOM_INSET_PX, targetZoom: 1, animation: { duration: ZOOM_ANIMATION_MS } })
+  if (steps && steps.length > 0) onSteps?.(steps)
   return shapes.map((shape) => shape.id)
 }

@@ -17,6 +17,8 @@ export async function resolveRole(store: BoardStore, boardId: string, token: str
  */
 export async function handleBoardApi(store: BoardStore, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost')
+  // Clients align their countdowns to the server's clock.
+  if (url.pathname === '/api/time') return sendJson(res, 200, { now: Date.now() })
   if (url.pathname === '/api/boards') {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' })
     const boardId = newBoardId()

@@ -1,0 +1,64 @@
+import { useState } from 'react'
+import type * as Y from 'yjs'
+import type { Role } from '../../protocol/roles'
+import { texts } from '../i18n'
+import { useFacilitation } from './useFacilitation'
+import { TimerDisplay } from './TimerDisplay'
+import { FacilitatorControls } from './FacilitatorControls'
+
+/**
+ * The meeting bar at the top: title, agenda, countdown, current step — for everyone; the
+ * facilitator also gets the controls. Only the facilitator's page ever writes facilitation state
+ * (the server would refuse anyone else).
+ */
+export function FacilitationBar({ doc, role }: { doc: Y.Doc; role: Role }) {
+  const t = texts()
+  const { facilitation, state } = useFacilitation(doc)
+  const [showAgenda, setShowAgenda] = useState(false)
+  const isFacilitator = role === 'facilitator'
+  const step = state.currentStep === null ? null : state.steps[state.currentStep]
+  return (
+    <div className="facilitation-bar" data-testid="facilitation-bar">
+      {isFacilitator ? (
+        <input
+          className="board-title-input"
+          data-testid="board-title-input"
+          placeholder={t.titlePlaceholder}
+          defaultValue={state.title}
+          key={state.title}
+          onBlur={(e) => e.currentTarget.value !== state.title && facilitation.setTitle(e.currentTarget.value)}
+          onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+        />
+      ) : (
+        <strong className="board-title" data-testid="board-title">
+          {state.title || t.untitled}
+        </strong>
+      )}
+      <button className="bar-button" data-testid="agenda-toggle" onClick={() => setShowAgenda((v) => !v)}>
+        {t.agenda}
+      </button>
+      <TimerDisplay timer={state.timer} />
+      {step && (
+        <span className="current-step" data-testid="current-step">
+          {t.step} {state.currentStep! + 1}/{state.steps.length}: {step.title}
+        </span>
+      )}
+      {isFacilitator && <FacilitatorControls facilitation={facilitation} state={state} />}
+      {showAgenda && (
+        <div className="agenda-popover" data-testid="agenda">
+          {isFacilitator ? (
+            <textarea
+              data-testid="agenda-input"
+              defaultValue={state.agenda}
+              placeholder={t.agendaPlaceholder}
+              rows={6}
+              onBlur={(e) => facilitation.setAgenda(e.currentTarget.value)}
+            />
+          ) : (
+            <pre>{state.agenda || t.noAgenda}</pre>
+          )}
+        </div>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,135 @@
+import type * as Y from 'yjs'
+import type { TemplateStep } from '../../templates/types'
+import { serverNow } from './serverClock'
+
+/** Root map with what only the facilitator may change (the server refuses other roles). */
+export const FACILITATION_MAP = 'facilitation'
+
+export interface TimerState {
+  /** Length of the countdown as last set, in ms. */
+  durationMs: number
+  /** Server time (ms) at which it reaches zero while running; null when paused or reset. */
+  endsAt: number | null
+  /** Remaining time while paused, in ms. */
+  remainingMs: number
+}
+
+export interface VotingRound {
+  roundId: string
+  open: boolean
+  votesPerPerson: number
+}
+
+/** A request from the facilitator to bring everyone's view to an area. */
+export interface Summon {
+  bounds: { x: number; y: number; w: number; h: number }
+  nonce: string
+}
+
+export interface FacilitationSnapshot {
+  title: string
+  agenda: string
+  timer: TimerState | null
+  steps: TemplateStep[]
+  currentStep: number | null
+  voting: VotingRound | null
+  summon: Summon | null
+}
+
+export const DEFAULT_TIMER_MS = 5 * 60_000
+
+/** Typed reads and writes of the facilitation map. Plain TypeScript, tested in Node. */
+export class Facilitation {
+  readonly map: Y.Map<unknown>
+  constructor(readonly doc: Y.Doc) {
+    this.map = doc.getMap(FACILITATION_MAP)
+  }
+
+  snapshot(): FacilitationSnapshot {
+    const get = <T>(key: string, fallback: T) => (this.map.get(key) as T | undefined) ?? fallback
+    const steps = get<unknown>('steps', [])
+    return {
+      title: String(get('title', '')),
+      agenda: String(get('agenda', '')),
+      timer: get<TimerState | null>('timer', null),
+      steps: Array.isArray(steps) ? (steps as TemplateStep[]) : [],
+      currentStep: get<number | null>('currentStep', null),
+      voting: get<VotingRound | null>('voting', null),
+      summon: get<Summon | null>('summon', null),
+    }
+  }
+
+  setTitle(title: string): void {
+    this.map.set('title', title.slice(0, 120))
+  }
+
+  setAgenda(agenda: string): void {
+    this.map.set('agenda', agenda.slice(0, 2000))
+  }
+
+  setSteps(steps: TemplateStep[]): void {
+    this.doc.transact(() => {
+      this.map.set('steps', steps)
+      this.map.set('currentStep', null)
+    })
+  }
+
+  startTimer(durationMs = this.snapshot().timer?.remainingMs || DEFAULT_TIMER_MS): void {
+    const previous = this.snapshot().timer
+    this.map.set('timer', {
+      durationMs: previous?.durationMs ?? durationMs,
+      endsAt: serverNow() + durationMs,
+      remainingMs: durationMs,
+    } satisfies TimerState)
+  }
+
+  pauseTimer(): void {
+    const timer = this.snapshot().timer
+    if (!timer?.endsAt) return
+    this.map.set('timer', { ...timer, endsAt: null, remainingMs: Math.max(0, timer.endsAt - serverNow()) })
+  }
+
+  resetTimer(durationMs = this.snapshot().timer?.durationMs ?? DEFAULT_TIMER_MS): void {
+    this.map.set('timer', { durationMs, endsAt: null, remainingMs: durationMs } satisfies TimerState)
+  }
+
+  /** Goes to a step: highlights it, and sets (not starts) the timer to its suggested minutes. */
+  goToStep(index: number): void {
+    const step = this.snapshot().steps[index]
+    if (!step) return
+    this.doc.transact(() => {
+      this.map.set('currentStep', index)
+      this.resetTimer(step.minutes * 60_000)
+    })
+  }
+
+  summon(bounds: Summon['bounds']): void {
+    this.map.set('summon', { bounds, nonce: `${serverNow()}-${Math.random().toString(36).slice(2)}` })
+  }
+
+  openVoting(votesPerPerson: number): VotingRound {
+    const round = { roundId: `r${serverNow().toString(36)}`, open: true, votesPerPerson }
+    this.map.set('voting', round)
+    return round
+  }
+
+  closeVoting(): void {
+    const voting = this.snapshot().voting
+    if (voting) this.map.set('voting', { ...voting, open: false })
+  }
+
+  clearVoting(): void {
+    this.map.set('voting', null)
+  }
+}
+
+/** Remaining ms of a timer at server time `now`. */
+export function remainingMs(timer: TimerState | null, now = serverNow()): number {
+  if (!timer) return DEFAULT_TIMER_MS
+  return timer.endsAt === null ? timer.remainingMs : Math.max(0, timer.endsAt - now)
+}
+
+export function formatClock(ms: number): string {
+  const total = Math.ceil(ms / 1000)
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`
+}

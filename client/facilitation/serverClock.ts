@@ -1,0 +1,27 @@
+/**
+ * The offset between this device's clock and the server's, so a countdown ends at the same moment
+ * on every screen even when the devices' clocks disagree. Measured like NTP: the server's time is
+ * taken to be in the middle of the round trip.
+ */
+let offsetMs = 0
+
+export function serverNow(): number {
+  return Date.now() + offsetMs
+}
+
+export async function syncServerClock(samples = 3): Promise<void> {
+  let best: { rtt: number; offset: number } | null = null
+  for (let i = 0; i < samples; i++) {
+    const sent = Date.now()
+    try {
+      const res = await fetch('/api/time', { cache: 'no-store' })
+      const { now } = (await res.json()) as { now: number }
+      const received = Date.now()
+      const rtt = received - sent
+      if (!best || rtt < best.rtt) best = { rtt, offset: now - (sent + rtt / 2) }
+    } catch {
+      return // offline: keep the last offset
+    }
+  }
+  if (best) offsetMs = best.offset
+}

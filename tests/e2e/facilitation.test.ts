@@ -1,0 +1,121 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { collectErrors, launchBrowser, requireBuiltClient, screenshot, waitForConnection } from '../support/browser'
+import { startServer } from '../support/server'
+
+let browser: Browser
+let started: Awaited<ReturnType<typeof startServer>>
+let base: string
+
+beforeAll(async () => {
+  requireBuiltClient()
+  browser = await launchBrowser()
+  started = await startServer({ STATIC_DIR: 'dist' })
+  base = `http://127.0.0.1:${started.port}`
+})
+afterAll(async () => {
+  await browser?.close()
+  await started?.server.close()
+})
+
+async function pageAs(name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } })
+  await context.addInitScript((n) => localStorage.setItem('samenbord:name', n), name)
+  return context.newPage()
+}
+async function open(page: Page, url: string) {
+  await page.goto(url)
+  await page.waitForFunction(() => Boolean(window.editor))
+  await waitForConnection(page, 'connected')
+}
+const remaining = (page: Page) => page.getByTestId('timer').getAttribute('data-remaining-ms').then(Number)
+
+describe('running a meeting: facilitator, participant and viewer', () => {
+  it('title, steps, a shared timer, bringing everyone along, and a voting round', async () => {
+    const facilitator = await pageAs('Gespreksleider')
+    const errors = collectErrors(facilitator)
+    await facilitator.goto(base + '/')
+    await facilitator.getByTestId('new-board-from-template').click()
+    await facilitator.getByTestId('template-intervisie').click()
+    await facilitator.waitForURL(/#t=/)
+    await facilitator.waitForFunction(() => Boolean(window.editor))
+    await waitForConnection(facilitator, 'connected')
+    await facilitator.getByTestId('share').click()
+    const participantLink = await facilitator.getByTestId('link-participant').inputValue()
+    const viewerLink = await facilitator.getByTestId('link-viewer').inputValue()
+    await facilitator.keyboard.press('Escape')
+
+    // Title, set by the facilitator, shown to all.
+    await facilitator.getByTestId('board-title-input').fill('Intervisie 12 maart')
+    await facilitator.getByTestId('board-title-input').press('Enter')
+    const participant = await pageAs('Deelnemer')
+    const viewer = await pageAs('Kijker')
+    await open(participant, participantLink)
+    await open(viewer, viewerLink)
+    for (const page of [participant, viewer]) {
+      await expect.poll(() => page.getByTestId('board-title').textContent()).toBe('Intervisie 12 maart')
+    }
+    expect(await participant.getByTestId('timer-start').count()).toBe(0)
+
+    // Steps: the first step sets its minutes and is shown to everyone.
+    await facilitator.getByTestId('step-next').click()
+    await expect.poll(() => participant.getByTestId('current-step').textContent()).toContain('1/5')
+    await expect.poll(() => remaining(participant)).toBe(5 * 60_000)
+    await participant.getByTestId('step-highlight').waitFor()
+
+    // The timer runs in sync on every screen (within a second), also for a late joiner.
+    await facilitator.getByTestId('timer-start').click()
+    await expect.poll(() => remaining(viewer)).toBeLessThan(5 * 60_000)
+    const [a, b, c] = await Promise.all([remaining(facilitator), remaining(participant), remaining(viewer)])
+    expect(Math.max(a, b, c) - Math.min(a, b, c)).toBeLessThan(1000)
+    const late = await pageAs('Laatkomer')
+    await open(late, participantLink)
+    const [f, l] = await Promise.all([remaining(facilitator), remaining(late)])
+    expect(Math.abs(f - l)).toBeLessThan(1000)
+    await facilitator.getByTestId('timer-pause').click()
+    await expect.poll(() => participant.getByTestId('timer').getAttribute('class')).not.toContain('timer-running')
+
+    // "Breng iedereen hierheen": the participant's view moves to the current step's area.
+    await participant.evaluate(() => {
+      window.editor!.setCamera({ x: -20000, y: -20000, z: 1 })
+    })
+    await facilitator.getByTestId('summon').click()
+    await expect
+      .poll(() =>
+        participant.evaluate(() => {
+          const editor = window.editor!
+          const steps = window.samenbordDoc!.getMap('facilitation').get('steps') as Array<{ frameId: string }>
+          const area = editor.getShapePageBounds(steps[0].frameId as never)!
+          return editor.getViewportPageBounds().includes(area)
+        }),
+      )
+      .toBe(true)
+
+    // Voting: two notes, two votes each; counts hidden while open, shown after closing.
+    const noteIds = await participant.evaluate(() => {
+      const editor = window.editor!
+      const b = editor.getViewportPageBounds()
+      const text = (t: string) => ({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: t }] }] })
+      editor.createShape({ type: 'note', x: b.x + 100, y: b.y + 200, props: { richText: text('Idee A') } })
+      editor.createShape({ type: 'note', x: b.x + 400, y: b.y + 200, props: { richText: text('Idee B') } })
+      return editor.getCurrentPageShapes().filter((s) => s.type === 'note' && !(s.meta as { role?: string }).role).map((s) => s.id)
+    })
+    expect(noteIds).toHaveLength(2)
+    await facilitator.getByTestId('votes-per-person').fill('2')
+    await facilitator.getByTestId('voting-open').click()
+    await participant.getByTestId(`vote-${noteIds[0]}`).click()
+    await participant.getByTestId(`vote-${noteIds[0]}`).click()
+    await expect.poll(() => participant.getByTestId('votes-left').textContent()).toBe('nog 0 stemmen')
+    await facilitator.getByTestId(`vote-${noteIds[1]}`).click()
+    expect(await viewer.getByTestId(`vote-${noteIds[0]}`).count()).toBe(0)
+    expect(await viewer.getByTestId(`votes-${noteIds[0]}`).count()).toBe(0) // hidden while open
+    await screenshot(participant, 'voting-open')
+    await facilitator.getByTestId('voting-close').click()
+    for (const page of [facilitator, participant, viewer]) {
+      await expect.poll(() => page.getByTestId(`votes-${noteIds[0]}`).textContent()).toBe('2 stemmen')
+      await expect.poll(() => page.getByTestId(`votes-${noteIds[1]}`).textContent()).toBe('1 stem')
+    }
+    await screenshot(viewer, 'voting-closed')
+    expect(errors).toEqual([])
+  })
+})
