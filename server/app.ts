@@ -55,7 +55,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
       return
     }
     if (path.startsWith('/api/')) {
-      handleBoardApi(boardStore, req, res)
+      handleBoardApi(boardStore, relay, req, res)
         .then((handled) => {
           if (!handled) res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not found"}')
         })

@@ -1,3 +1,4 @@
+import * as Y from 'yjs'
 import type { BoardStore } from '../store/boardStore'
 import type { RelayConnection } from './connection'
 import { Room, type RoomOptions } from './room'
@@ -20,6 +21,17 @@ export class Relay {
 
   get loadedBoardCount(): number {
     return this.rooms.size
+  }
+
+  /**
+   * The board's current state: from memory when it is open (including what is not compacted
+   * yet), else merged from the store.
+   */
+  async currentState(boardId: string): Promise<Uint8Array> {
+    const room = this.rooms.get(boardId)
+    if (room) return Y.encodeStateAsUpdate((await room).doc)
+    await this.unloading.get(boardId)
+    return Y.mergeUpdates(await this.store.load(boardId))
   }
 
   async join(boardId: string, conn: RelayConnection): Promise<Room> {

@@ -5,6 +5,17 @@ import type { AccessRecord } from '../access/boardAccess'
  * `append` for every update *before* relaying it, and `compact` to fold the log into one state.
  * Implementations must be durable once `append` returns (or its promise resolves).
  */
+export interface SnapshotInfo {
+  id: string
+  name: string
+  /** ms since 1970 */
+  createdAt: number
+}
+
+export interface StoredSnapshot extends SnapshotInfo {
+  state: Uint8Array
+}
+
 /** What a multi-instance store hands on from other instances. */
 export interface PeerListener {
   /** An update another instance stored (already durable: apply and relay, do not store again). */
@@ -31,6 +42,10 @@ export interface BoardStore {
   /** Total stored bytes of a board (for limits and benchmarks). */
   byteSize(boardId: string): number | Promise<number>
   close(): void | Promise<void>
+  /** Named copies of a board's state, kept by the server ("Na bijeenkomst 3"). */
+  saveSnapshot(boardId: string, snapshot: StoredSnapshot): void | Promise<void>
+  listSnapshots(boardId: string): SnapshotInfo[] | Promise<SnapshotInfo[]>
+  loadSnapshot(boardId: string, snapshotId: string): Uint8Array | null | Promise<Uint8Array | null>
   /** The hashed tokens of a board created with role links; null for an open board. */
   loadAccess(boardId: string): AccessRecord | null | Promise<AccessRecord | null>
   /** Records a new board's hashed tokens; never overwrites an existing record. */

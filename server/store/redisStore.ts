@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { AccessRecord } from '../access/boardAccess'
-import type { BoardStore, PeerListener } from './boardStore'
+import type { BoardStore, PeerListener, SnapshotInfo, StoredSnapshot } from './boardStore'
 
 /** How long one blocking read waits before it looks again (bounds shutdown time). */
 const READ_BLOCK_MS = 1_000
@@ -66,6 +66,7 @@ export class RedisBoardStore implements BoardStore {
       state: `samenbord:${boardId}:state`,
       awareness: `samenbord:${boardId}:awareness`,
       access: `samenbord:${boardId}:access`,
+      snapshots: `samenbord:${boardId}:snapshots`,
     }
   }
 
@@ -107,6 +108,25 @@ export class RedisBoardStore implements BoardStore {
       this.redis.memory('USAGE', keys.log).then((n) => Number(n ?? 0)),
     ])
     return stateBytes + logBytes
+  }
+
+  async saveSnapshot(boardId: string, s: StoredSnapshot): Promise<void> {
+    const { state, ...info } = s
+    const key = this.keys(boardId).snapshots
+    await this.redis.multi().hset(key, `info:${s.id}`, JSON.stringify(info)).hset(key, `state:${s.id}`, Buffer.from(state)).exec()
+  }
+
+  async listSnapshots(boardId: string): Promise<SnapshotInfo[]> {
+    const all = await this.redis.hgetall(this.keys(boardId).snapshots)
+    return Object.entries(all)
+      .filter(([field]) => field.startsWith('info:'))
+      .map(([, value]) => JSON.parse(value) as SnapshotInfo)
+      .sort((a, b) => b.createdAt - a.createdAt)
+  }
+
+  async loadSnapshot(boardId: string, snapshotId: string): Promise<Uint8Array | null> {
+    const state = await this.redis.hgetBuffer(this.keys(boardId).snapshots, `state:${snapshotId}`)
+    return state ? new Uint8Array(state) : null
   }
 
   async loadAccess(boardId: string): Promise<AccessRecord | null> {

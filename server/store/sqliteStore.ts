@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AccessRecord } from '../access/boardAccess'
-import type { BoardStore } from './boardStore'
+import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
 
 /**
  * The embedded default store: one SQLite file in WAL mode, one row per update.
@@ -34,6 +34,14 @@ export class SqliteBoardStore implements BoardStore {
         data BLOB NOT NULL
       );
       CREATE INDEX IF NOT EXISTS board_updates_board ON board_updates (board_id, seq);
+      CREATE TABLE IF NOT EXISTS board_snapshots (
+        board_id TEXT NOT NULL,
+        snapshot_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        state BLOB NOT NULL,
+        PRIMARY KEY (board_id, snapshot_id)
+      );
       CREATE TABLE IF NOT EXISTS board_access (
         board_id TEXT PRIMARY KEY,
         record TEXT NOT NULL
@@ -71,6 +79,27 @@ export class SqliteBoardStore implements BoardStore {
 
   byteSize(boardId: string): number {
     return this.selectCount.get(boardId)?.bytes ?? 0
+  }
+
+  saveSnapshot(boardId: string, s: StoredSnapshot): void {
+    this.db
+      .prepare('INSERT INTO board_snapshots (board_id, snapshot_id, name, created_at, state) VALUES (?, ?, ?, ?, ?)')
+      .run(boardId, s.id, s.name, s.createdAt, s.state)
+  }
+
+  listSnapshots(boardId: string): SnapshotInfo[] {
+    return this.db
+      .prepare<[string], SnapshotInfo>(
+        'SELECT snapshot_id AS id, name, created_at AS createdAt FROM board_snapshots WHERE board_id = ? ORDER BY created_at DESC',
+      )
+      .all(boardId)
+  }
+
+  loadSnapshot(boardId: string, snapshotId: string): Uint8Array | null {
+    const row = this.db
+      .prepare<[string, string], { state: Buffer }>('SELECT state FROM board_snapshots WHERE board_id = ? AND snapshot_id = ?')
+      .get(boardId, snapshotId)
+    return row ? new Uint8Array(row.state) : null
   }
 
   loadAccess(boardId: string): AccessRecord | null {

@@ -1,0 +1,92 @@
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import type { CreatedBoard } from '../../protocol/roles'
+import { startServer, whenSynced } from '../support/server'
+
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function setup() {
+  const s = await startServer()
+  cleanups.push(() => s.server.close())
+  const api = `http://127.0.0.1:${s.port}/api`
+  const create = async (query = '') =>
+    (await (await fetch(`${api}/boards${query}`, { method: 'POST' })).json()) as CreatedBoard
+  const join = (board: CreatedBoard, token = board.tokens.facilitator) => {
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(s.url, board.boardId, doc, {
+      WebSocketPolyfill: WebSocket as never,
+      disableBc: true,
+      params: { t: token },
+    })
+    cleanups.push(() => provider.destroy())
+    return { doc, provider }
+  }
+  /** Waits until the server has stored at least `n` updates of the board. */
+  const stored = (board: CreatedBoard, n = 1) =>
+    vi.waitFor(async () => expect(await s.server.store.logLength(board.boardId)).toBeGreaterThanOrEqual(n))
+  return { api, create, join, stored }
+}
+
+describe('board API: snapshots and copies', () => {
+  it('saves a named snapshot of the live board and gives it back, to the facilitator only', async () => {
+    const { api, create, join, stored } = await setup()
+    const board = await create()
+    const a = join(board)
+    await whenSynced(a.provider)
+    a.doc.getArray('tl_records').push([{ key: 'shape:1', val: 'eerste' }])
+    await stored(board)
+    const saved = await fetch(`${api}/boards/${board.boardId}/snapshots?t=${board.tokens.facilitator}`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Na bijeenkomst 3' }),
+    })
+    expect(saved.status).toBe(201)
+    const info = (await saved.json()) as { id: string; name: string }
+    expect(info.name).toBe('Na bijeenkomst 3')
+    const list = await (await fetch(`${api}/boards/${board.boardId}/snapshots?t=${board.tokens.facilitator}`)).json()
+    expect(list).toEqual([expect.objectContaining({ id: info.id, name: 'Na bijeenkomst 3' })])
+    a.doc.getArray('tl_records').push([{ key: 'shape:2', val: 'later' }])
+
+    const state = new Uint8Array(
+      await (await fetch(`${api}/boards/${board.boardId}/snapshots/${info.id}?t=${board.tokens.facilitator}`)).arrayBuffer(),
+    )
+    const restored = new Y.Doc()
+    Y.applyUpdate(restored, state)
+    expect(restored.getArray('tl_records').toJSON()).toEqual([{ key: 'shape:1', val: 'eerste' }])
+
+    for (const token of [board.tokens.participant, board.tokens.viewer, 'x']) {
+      const res = await fetch(`${api}/boards/${board.boardId}/snapshots?t=${token}`)
+      expect(res.status).toBe(403)
+    }
+    const noName = await fetch(`${api}/boards/${board.boardId}/snapshots?t=${board.tokens.facilitator}`, { method: 'POST', body: '{}' })
+    expect(noName.status).toBe(400)
+  })
+
+  it('copies a board for the next meeting, with new links, only for its facilitator', async () => {
+    const { create, join, stored } = await setup()
+    const board = await create()
+    const a = join(board)
+    await whenSynced(a.provider)
+    a.doc.getMap('facilitation').set('title', 'PLG week 1')
+    a.doc.getArray('tl_records').push([{ key: 'shape:1', val: 'notitie' }])
+    await stored(board, 2)
+    const refused = await create(`?copyFrom=${board.boardId}&t=${board.tokens.participant}`)
+    expect(refused.boardId).toBeUndefined()
+    const copy = await create(`?copyFrom=${board.boardId}&t=${board.tokens.facilitator}`)
+    expect(copy.boardId).not.toBe(board.boardId)
+    expect(copy.tokens.facilitator).not.toBe(board.tokens.facilitator)
+    const b = join(copy)
+    await whenSynced(b.provider)
+    expect(b.doc.getMap('facilitation').get('title')).toBe('PLG week 1')
+    expect(b.doc.getArray('tl_records').length).toBe(1)
+    // The copy is its own board: a change there does not reach the original.
+    b.doc.getArray('tl_records').push([{ key: 'shape:2', val: 'alleen in kopie' }])
+    const original = join(board)
+    await whenSynced(original.provider)
+    expect(original.doc.getArray('tl_records').length).toBe(1)
+  })
+})
