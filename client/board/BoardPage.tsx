@@ -121,7 +121,7 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
             <ShareButton boardId={boardId} role={role} token={token} />
           </div>
         ) : null,
-      TopPanel: () => (session ? <FacilitationBar doc={session.doc} role={role} /> : null),
+      TopPanel: () => (session ? <FacilitationBar doc={session.doc} role={role} boardId={boardId} token={token} /> : null),
       InFrontOfTheCanvas: () => (session ? <BoardOverlay doc={session.doc} role={role} /> : null),
     }),
     [session, boardId, role, token],

@@ -66,7 +66,7 @@ export function BoardOverlay({ doc, role }: { doc: Y.Doc; role: Role }) {
   const myKey = voting ? `${voting.roundId}|${voterId}` : ''
   const mine = voting ? (votesMap.get(myKey) as unknown) : undefined
   const myDots = (id: string) => (Array.isArray(mine) ? mine.filter((v) => v === id).length : 0)
-  const left = voting ? votesLeft(entries, voting.roundId, voterId, voting.votesPerPerson) : 0
+  const left = voting ? votesLeft(entries, voting.roundId, voterId, voting.votesPerPerson, shapeIds) : 0
   const mayVote = Boolean(voting?.open) && canWrite(role)
 
   return (
@@ -94,7 +94,7 @@ export function BoardOverlay({ doc, role }: { doc: Y.Doc; role: Role }) {
                   data-testid={`vote-${note.id}`}
                   disabled={left === 0}
                   onClick={() => {
-                    const next = castVote(mine, note.id, voting.votesPerPerson)
+                    const next = castVote(mine, note.id, voting.votesPerPerson, shapeIds)
                     if (next) votesMap.set(myKey, next)
                   }}
                 >

@@ -4,14 +4,16 @@ import type { Role } from '../../protocol/roles'
 import { texts } from '../i18n'
 import { useFacilitation } from './useFacilitation'
 import { TimerDisplay } from './TimerDisplay'
+import { ExportMenu } from './ExportMenu'
 import { FacilitatorControls } from './FacilitatorControls'
+import { MeetingMenu } from './MeetingMenu'
 
 /**
  * The meeting bar at the top: title, agenda, countdown, current step — for everyone; the
  * facilitator also gets the controls. Only the facilitator's page ever writes facilitation state
  * (the server would refuse anyone else).
  */
-export function FacilitationBar({ doc, role }: { doc: Y.Doc; role: Role }) {
+export function FacilitationBar({ doc, role, boardId, token }: { doc: Y.Doc; role: Role; boardId: string; token: string | null }) {
   const t = texts()
   const { facilitation, state } = useFacilitation(doc)
   const [showAgenda, setShowAgenda] = useState(false)
@@ -44,6 +46,8 @@ export function FacilitationBar({ doc, role }: { doc: Y.Doc; role: Role }) {
         </span>
       )}
       {isFacilitator && <FacilitatorControls facilitation={facilitation} state={state} />}
+      {isFacilitator && token && <MeetingMenu boardId={boardId} token={token} />}
+      <ExportMenu doc={doc} />
       {showAgenda && (
         <div className="agenda-popover" data-testid="agenda">
           {isFacilitator ? (

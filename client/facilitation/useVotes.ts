@@ -1,8 +1,9 @@
 import { useMemo, useSyncExternalStore } from 'react'
 import type * as Y from 'yjs'
 
-/** Root map of votes: `${roundId}|${voterId}` → shape ids (anyone may write, one key per voter). */
-export const VOTES_MAP = 'votes'
+import { VOTES_MAP } from './votes'
+
+export { VOTES_MAP }
 
 export function useVotes(doc: Y.Doc): { map: Y.Map<unknown>; entries: Array<[string, unknown]> } {
   const map = useMemo(() => doc.getMap<unknown>(VOTES_MAP), [doc])

@@ -118,4 +118,93 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     await screenshot(viewer, 'voting-closed')
     expect(errors).toEqual([])
   })
+
+  it('snapshots, restore with undo, the report, exports, and a copy for the next meeting', async () => {
+    const facilitator = await pageAs('Gespreksleider')
+    const errors = collectErrors(facilitator)
+    await facilitator.goto(base + '/')
+    await facilitator.getByTestId('new-board-from-template').click()
+    await facilitator.getByTestId('template-plg-cyclus').click()
+    await facilitator.waitForURL(/#t=/)
+    await facilitator.waitForFunction(() => Boolean(window.editor))
+    await waitForConnection(facilitator, 'connected')
+    await facilitator.getByTestId('board-title-input').fill('PLG lezen')
+    await facilitator.getByTestId('board-title-input').press('Enter')
+    await facilitator.getByTestId('share').click()
+    const participantLink = await facilitator.getByTestId('link-participant').inputValue()
+    await facilitator.keyboard.press('Escape')
+    const participant = await pageAs('Deelnemer')
+    await open(participant, participantLink)
+
+    // The participant puts two notes in step 2's area.
+    const stepTitle = await participant.evaluate(() => {
+      const steps = window.samenbordDoc!.getMap('facilitation').get('steps') as Array<{ frameId: string; title: string }>
+      const editor = window.editor!
+      const area = editor.getShapePageBounds(steps[1].frameId as never)!
+      const text = (t: string) => ({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: t }] }] })
+      editor.createShape({ type: 'note', x: area.x + 20, y: area.maxY - 220, props: { richText: text('Toetsdata groep 5') } })
+      editor.createShape({ type: 'note', x: area.x + 240, y: area.maxY - 220, props: { richText: text('Lesobservatie') } })
+      return steps[1].title
+    })
+    const notes = (page: Page) =>
+      page.evaluate(() =>
+        window.editor!.getCurrentPageShapes()
+          .filter((s) => s.type === 'note' && !(s.meta as { role?: string }).role)
+          .map((s) => JSON.stringify((s.props as { richText: unknown }).richText).match(/"text":"([^"]*)"/)![1])
+          .sort(),
+      )
+    await expect.poll(() => notes(facilitator)).toEqual(['Lesobservatie', 'Toetsdata groep 5'])
+
+    // Snapshot, change, restore (everyone sees it), undo (everyone sees that too).
+    await facilitator.getByTestId('meeting-menu').click()
+    await facilitator.getByTestId('snapshot-name').fill('Na bijeenkomst 3')
+    await facilitator.getByTestId('snapshot-save').click()
+    await facilitator.getByTestId('restore-Na bijeenkomst 3').waitFor()
+    await participant.evaluate(() => {
+      const editor = window.editor!
+      const note = editor.getCurrentPageShapes().find((s) => s.type === 'note' && JSON.stringify(s.props).includes('Lesobservatie'))!
+      editor.deleteShape(note.id)
+    })
+    await expect.poll(() => notes(facilitator)).toEqual(['Toetsdata groep 5'])
+    await facilitator.getByTestId('restore-Na bijeenkomst 3').click()
+    await expect.poll(() => notes(participant)).toEqual(['Lesobservatie', 'Toetsdata groep 5'])
+    await facilitator.evaluate(() => {
+      window.editor!.undo()
+    })
+    await expect.poll(() => notes(participant)).toEqual(['Toetsdata groep 5'])
+    await facilitator.keyboard.press('Escape')
+
+    // The report has every note under its step, and the exports produce real files.
+    const download = async (testId: string) => {
+      await facilitator.getByTestId('export-menu').click()
+      const [file] = await Promise.all([facilitator.waitForEvent('download'), facilitator.getByTestId(testId).click()])
+      const path = await file.path()
+      const { readFileSync } = await import('node:fs')
+      return { name: file.suggestedFilename(), bytes: readFileSync(path) }
+    }
+    const md = (await download('export-report-md')).bytes.toString('utf8')
+    expect(md).toContain('# PLG lezen')
+    const section = md.slice(md.indexOf(`## ${stepTitle}`))
+    expect(section.indexOf('Toetsdata groep 5')).toBeGreaterThan(0)
+    expect(section.indexOf('Toetsdata groep 5')).toBeLessThan(section.indexOf('\n## ', 3) === -1 ? Infinity : section.indexOf('\n## ', 3))
+    const csv = (await download('export-report-csv')).bytes.toString('utf8')
+    expect(csv).toContain('Toetsdata groep 5')
+    const pdf = await download('export-pdf')
+    expect(pdf.name).toMatch(/\.pdf$/)
+    expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-')
+    const png = await download('export-png')
+    expect(png.bytes.subarray(1, 4).toString()).toBe('PNG')
+    const svg = await download('export-svg')
+    expect(svg.bytes.toString('utf8')).toContain('<svg')
+
+    // A copy for the next meeting: a new board with new links, and the same content.
+    const oldUrl = facilitator.url()
+    await facilitator.getByTestId('meeting-menu').click()
+    await facilitator.getByTestId('copy-board').click()
+    await facilitator.waitForURL((url) => url.toString() !== oldUrl && url.hash.startsWith('#t='))
+    await facilitator.waitForFunction(() => Boolean(window.editor))
+    await expect.poll(() => notes(facilitator)).toEqual(['Toetsdata groep 5'])
+    expect(await facilitator.getByTestId('board-title-input').inputValue()).toBe('PLG lezen')
+    expect(errors).toEqual([])
+  })
 })
