@@ -17,6 +17,7 @@ import type { TemplateStep } from '../../templates/types'
 import { BoardOverlay } from '../facilitation/BoardOverlay'
 import { FacilitationBar } from '../facilitation/FacilitationBar'
 import { Facilitation } from '../facilitation/facilitationState'
+import { isPrivateRecord, PrivateNotes } from '../facilitation/privateWriting'
 import { syncServerClock } from '../facilitation/serverClock'
 import { currentLanguage, texts } from '../i18n'
 import { BoardSession } from '../sync/boardSession'
@@ -97,6 +98,7 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
       if (cancelled) return
       binding = bindStoreToDoc(store, s.doc, {
         readOnly: !canWrite(role),
+        owns: (record) => !isPrivateRecord(record),
         onInvalidRecord: (record, error) => console.warn('Samenbord: skipped an unreadable record', record, error),
       })
       if (canWrite(role)) binding.seedIfEmpty()
@@ -147,9 +149,12 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
       }),
     )
     const unbindPresence = bindPresence(store, session.provider.awareness, $user)
+    const privateNotes = canWrite(role) ? new PrivateNotes(boardId, token, store) : null
+    privateNotes?.attach(editor, new Facilitation(session.doc))
     applyTemplateFromUrl(editor, saveSteps)
     void syncServerClock()
     return () => {
+      privateNotes?.destroy()
       unbindPresence()
       if (window.editor === editor) delete window.editor
     }

@@ -5,6 +5,7 @@ import { canWrite, type Role } from '../../protocol/roles'
 import { texts } from '../i18n'
 import { useFacilitation } from './useFacilitation'
 import { useVotes } from './useVotes'
+import { privateRoundOf } from './privateWriting'
 import { castVote, countVotes, votesLeft, withdrawVote } from './votes'
 
 /** Duration of the camera move when the facilitator brings everyone to an area. */
@@ -42,7 +43,7 @@ export function BoardOverlay({ doc, role }: { doc: Y.Doc; role: Role }) {
         .map((s) => {
           const b = editor.getShapePageBounds(s)!
           const topRight = editor.pageToViewport({ x: b.maxX, y: b.minY })
-          return { id: s.id, x: topRight.x, y: topRight.y }
+          return { id: s.id, x: topRight.x, y: topRight.y, isPrivate: privateRoundOf(s) !== null }
         })
     },
     [editor],
@@ -72,6 +73,18 @@ export function BoardOverlay({ doc, role }: { doc: Y.Doc; role: Role }) {
   return (
     <div className="board-overlay">
       {highlight && <div className="step-highlight" data-testid="step-highlight" style={{ left: highlight.x, top: highlight.y, width: highlight.w, height: highlight.h }} />}
+      {state.privateRound?.active && (
+        <div className="private-banner" data-testid="private-banner">
+          {t.privateBanner}
+        </div>
+      )}
+      {notes
+        .filter((n) => n.isPrivate)
+        .map((n) => (
+          <span key={`p-${n.id}`} className="private-badge" data-testid={`private-${n.id}`} style={{ left: n.x, top: n.y + 24 }}>
+            {t.onlyYou}
+          </span>
+        ))}
       {mayVote && (
         <div className="votes-left" data-testid="votes-left">
           {t.votesLeft(left)}

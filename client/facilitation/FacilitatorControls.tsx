@@ -53,6 +53,15 @@ export function FacilitatorControls({ facilitation, state }: { facilitation: Fac
       <button className="bar-button" data-testid="summon" onClick={bringEveryone}>
         {t.bringEveryone}
       </button>
+      {state.privateRound?.active ? (
+        <button className="bar-button" data-testid="private-reveal" onClick={() => facilitation.reveal()}>
+          {t.reveal}
+        </button>
+      ) : (
+        <button className="bar-button" data-testid="private-start" onClick={() => facilitation.startPrivateRound()}>
+          {t.privateWriting}
+        </button>
+      )}
       {state.voting?.open ? (
         <button className="bar-button" data-testid="voting-close" onClick={() => facilitation.closeVoting()}>
           {t.closeVoting}

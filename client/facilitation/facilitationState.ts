@@ -34,6 +34,7 @@ export interface FacilitationSnapshot {
   currentStep: number | null
   voting: VotingRound | null
   summon: Summon | null
+  privateRound: { roundId: string; active: boolean } | null
 }
 
 export const DEFAULT_TIMER_MS = 5 * 60_000
@@ -56,6 +57,7 @@ export class Facilitation {
       currentStep: get<number | null>('currentStep', null),
       voting: get<VotingRound | null>('voting', null),
       summon: get<Summon | null>('summon', null),
+      privateRound: get<{ roundId: string; active: boolean } | null>('privateRound', null),
     }
   }
 
@@ -116,6 +118,16 @@ export class Facilitation {
   closeVoting(): void {
     const voting = this.snapshot().voting
     if (voting) this.map.set('voting', { ...voting, open: false })
+  }
+
+  /** Starts "stil schrijven": new notes stay in each writer's private room until the reveal. */
+  startPrivateRound(): void {
+    this.map.set('privateRound', { roundId: `p${serverNow().toString(36)}`, active: true })
+  }
+
+  reveal(): void {
+    const round = this.map.get('privateRound') as { roundId: string; active: boolean } | null | undefined
+    if (round?.active) this.map.set('privateRound', { ...round, active: false })
   }
 
   clearVoting(): void {

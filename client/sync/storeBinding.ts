@@ -16,6 +16,12 @@ export interface StoreBinding {
 export interface StoreBindingOptions {
   /** View-only: changes flow from the doc to the store only; the store never writes back. */
   readOnly?: boolean
+  /**
+   * Which of the store's records belong in this doc (default: all). Two bindings can share one
+   * store this way: the board's doc and a participant's private doc. A record that stops
+   * belonging here (a private note being revealed) is removed from this doc.
+   */
+  owns?: (record: TLRecord) => boolean
   /** Called when a remote record is rejected by the tldraw schema (it is then skipped). */
   onInvalidRecord?: (record: unknown, error: unknown) => void
 }
@@ -31,6 +37,7 @@ export interface StoreBindingOptions {
 export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBindingOptions = {}): StoreBinding {
   const records = recordsOf(doc)
   const meta = metaOf(doc)
+  const owns = options.owns ?? (() => true)
   /** Marks our own transactions, so that their echo is not applied back to the store. */
   const origin = { binding: 'tldraw-store' }
 
@@ -60,7 +67,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
   if (records.map.size > 0) {
     const incoming = migrate(store, [...records.map.values()].map((e) => e.val), meta.get(SCHEMA_KEY))
     const keep = new Set(incoming.map((r) => r.id))
-    const stale = documentRecords(store).filter((r) => !keep.has(r.id)).map((r) => r.id)
+    const stale = documentRecords(store).filter((r) => owns(r) && !keep.has(r.id)).map((r) => r.id)
     putRemote(incoming, stale)
   }
 
@@ -68,9 +75,12 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
   const stopListening = options.readOnly ? () => {} : store.listen(
     ({ changes }) => {
       doc.transact(() => {
-        for (const record of Object.values(changes.added)) records.set(record.id, record)
-        for (const [, record] of Object.values(changes.updated)) records.set(record.id, record)
-        for (const record of Object.values(changes.removed)) records.delete(record.id)
+        for (const record of Object.values(changes.added)) if (owns(record)) records.set(record.id, record)
+        for (const [, record] of Object.values(changes.updated)) {
+          if (owns(record)) records.set(record.id, record)
+          else if (records.has(record.id)) records.delete(record.id)
+        }
+        for (const record of Object.values(changes.removed)) if (records.has(record.id)) records.delete(record.id)
       }, origin)
     },
     { source: 'user', scope: 'document' },
@@ -98,7 +108,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
       if (missing.length > 0) store.mergeRemoteChanges(() => store.put(missing))
       doc.transact(() => {
         meta.set(SCHEMA_KEY, store.schema.serialize())
-        for (const record of documentRecords(store)) records.set(record.id, record)
+        for (const record of documentRecords(store)) if (owns(record)) records.set(record.id, record)
       }, origin)
     },
     unbind() {

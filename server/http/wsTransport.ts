@@ -1,10 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
-import { isValidBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
-import { SYNC_PATH_PREFIX } from '../../protocol/paths'
-import { TOKEN_PARAM, type Role } from '../../protocol/roles'
+import { roomFromSyncPath, SYNC_PATH_PREFIX } from '../../protocol/paths'
+import { canWrite, TOKEN_PARAM, type Role } from '../../protocol/roles'
 import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import type { Relay } from '../relay/relay'
@@ -50,12 +49,13 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const boardId = url.pathname.slice(SYNC_PATH_PREFIX.length)
+      const room = roomFromSyncPath(url.pathname)
       if (!originAllowed(req, options.allowedOrigins)) {
         ws.close(CloseCode.OriginNotAllowed, 'origin not allowed')
-      } else if (!isValidBoardId(boardId)) {
+      } else if (!room) {
         ws.close(CloseCode.UnknownBoard, 'unknown board')
       } else {
+        const { boardId } = room
         const ip = req.socket.remoteAddress ?? 'unknown'
         if (!perIp.tryAdd(ip)) return ws.close(CloseCode.TooManyConnections, 'too many connections from this address')
         if (!perBoard.tryAdd(boardId)) {
@@ -66,16 +66,21 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
           perIp.remove(ip)
           perBoard.remove(boardId)
         })
-        serveConnection(ws, boardId, req, url.searchParams.get(TOKEN_PARAM))
+        serveConnection(ws, room, req, url.searchParams.get(TOKEN_PARAM))
       }
     })
   })
 
-  function serveConnection(ws: WebSocket, boardId: string, req: IncomingMessage, token: string | null): void {
+  function serveConnection(
+    ws: WebSocket,
+    { boardId, roomId, isPrivate }: { boardId: string; roomId: string; isPrivate: boolean },
+    req: IncomingMessage,
+    token: string | null,
+  ): void {
     alive.add(ws)
     ws.on('pong', () => alive.add(ws))
     const connId = `c${++nextConnectionNumber}`
-    const context = { boardId, conn: connId, ip: req.socket.remoteAddress }
+    const context = { boardId: roomId, conn: connId, ip: req.socket.remoteAddress }
     let closed = false
     let role: Role = 'viewer' // until the token is checked
     const conn: RelayConnection = {
@@ -141,12 +146,13 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
       .resolveRole(boardId, token)
       .then((resolved) => {
         if (closed) return null
-        if (!resolved) {
+        // A private room is for writing: a view-only link has no business there.
+        if (!resolved || (isPrivate && !canWrite(resolved))) {
           conn.close(CloseCode.Forbidden, 'this link does not fit this board')
           return null
         }
         role = resolved
-        return relay.join(boardId, conn)
+        return relay.join(roomId, conn)
       })
       .then(
         (joined) => {

@@ -207,4 +207,43 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     expect(await facilitator.getByTestId('board-title-input').inputValue()).toBe('PLG lezen')
     expect(errors).toEqual([])
   })
+
+  it('private writing: notes reach no other browser (nor the board on the server) until the reveal', async () => {
+    const facilitator = await pageAs('Gespreksleider')
+    await facilitator.goto(base + '/')
+    await facilitator.getByTestId('new-board').click()
+    await facilitator.waitForURL(/#t=/)
+    await facilitator.waitForFunction(() => Boolean(window.editor))
+    await waitForConnection(facilitator, 'connected')
+    const boardId = new URL(facilitator.url()).pathname.split('/')[2]
+    await facilitator.getByTestId('share').click()
+    const participantLink = await facilitator.getByTestId('link-participant').inputValue()
+    await facilitator.keyboard.press('Escape')
+    const participant = await pageAs('Deelnemer')
+    await open(participant, participantLink)
+
+    await facilitator.getByTestId('private-start').click()
+    await participant.getByTestId('private-banner').waitFor()
+    const noteId = await participant.evaluate(() => {
+      const text = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Geheim idee' }] }] }
+      window.editor!.createShape({ type: 'note', x: 100, y: 100, props: { richText: text } })
+      return window.editor!.getCurrentPageShapes().find((s) => s.type === 'note')!.id
+    })
+    await participant.getByTestId(`private-${noteId}`).waitFor()
+    const writerKey = await participant.evaluate((id) => localStorage.getItem(`samenbord:writer:${id}`), boardId)
+    const privateRoom = `${boardId}.prive.${writerKey}`
+    // Once the note is stored in the participant's private room, it is still nowhere else.
+    await expect.poll(() => started.server.store.logLength(privateRoom)).toBeGreaterThan(0)
+    const boardState = Buffer.from(await started.server.relay.currentState(boardId)).toString('latin1')
+    expect(boardState).not.toContain('Geheim idee')
+    expect(await facilitator.evaluate(() => JSON.stringify(window.samenbordDoc!.toJSON()))).not.toContain('Geheim idee')
+    expect(await facilitator.evaluate(() => window.editor!.getCurrentPageShapes().length)).toBe(0)
+    await screenshot(participant, 'private-writing')
+
+    await facilitator.getByTestId('private-reveal').click()
+    await expect
+      .poll(() => facilitator.evaluate(() => JSON.stringify(window.editor!.getCurrentPageShapes().map((s) => s.props))))
+      .toContain('Geheim idee')
+    await expect.poll(() => participant.getByTestId(`private-${noteId}`).count()).toBe(0)
+  })
 })

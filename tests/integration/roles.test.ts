@@ -90,6 +90,29 @@ describe('facilitator-only state', () => {
   })
 })
 
+describe('private rooms (stil schrijven)', () => {
+  it('a private room is separate from the board and closed to view-only links', async () => {
+    const { board, url } = await setup()
+    const key = 'K'.repeat(22)
+    const open = (room: string, token: string) => {
+      const doc = new Y.Doc()
+      const provider = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true, params: { t: token } })
+      cleanups.push(() => provider.destroy())
+      const closed = new Promise<number>((resolve) => provider.on('closed', (e: { code: number }) => resolve(e.code)))
+      return { doc, provider, closed }
+    }
+    const writer = open(`${board.boardId}/prive/${key}`, board.tokens.participant)
+    const onBoard = open(board.boardId, board.tokens.facilitator)
+    await Promise.all([whenSynced(writer.provider), whenSynced(onBoard.provider)])
+    writer.doc.getArray('tl_records').push([{ key: 'shape:p', val: 'geheim' }])
+    const again = open(`${board.boardId}/prive/${key}`, board.tokens.participant)
+    await vi.waitFor(() => expect(again.doc.getArray('tl_records').length).toBe(1))
+    expect(onBoard.doc.getArray('tl_records').length).toBe(0)
+    expect(await open(`${board.boardId}/prive/${key}`, board.tokens.viewer).closed).toBe(CloseCode.Forbidden)
+    expect(await open(`${board.boardId}/prive/short`, board.tokens.participant).closed).toBe(CloseCode.UnknownBoard)
+  })
+})
+
 describe('derived tokens', () => {
   it('the participant and viewer tokens follow from the facilitator token, not the other way', async () => {
     const { board } = await setup()
