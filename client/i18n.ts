@@ -71,6 +71,7 @@ const nl = {
   boardFrom: (d: Date) => `Bord van ${d.toLocaleDateString('nl-NL', { day: 'numeric', month: 'long' })}, ${d.toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' })}`,
   roleNames: { facilitator: 'beheer', participant: 'bewerken', viewer: 'alleen kijken' } as Record<string, string>,
   removeFromList: 'Uit lijst verwijderen',
+  lastChange: (d: Date) => `laatst gewijzigd ${d.toLocaleString('nl-NL', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`,
   closeMessages: {
     4403: 'Je hebt geen toegang om dit bord te wijzigen.',
     4404: 'Dit bord bestaat niet. Controleer de link.',
@@ -156,6 +157,7 @@ const en: typeof nl = {
   boardFrom: (d: Date) => `Board of ${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long' })}, ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`,
   roleNames: { facilitator: 'manage', participant: 'edit', viewer: 'view only' },
   removeFromList: 'Remove from list',
+  lastChange: (d: Date) => `last changed ${d.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`,
   closeMessages: {
     4403: 'You may not change this board.',
     4404: 'This board does not exist. Check the link.',

@@ -38,6 +38,7 @@ const assetUrls = getAssetUrlsByImport()
 /** Needed on a production (https, non-localhost) host only; see README. */
 const licenseKey = import.meta.env.VITE_TLDRAW_LICENSE_KEY as string | undefined
 const NAME_KEY = 'samenbord:name'
+const LAST_CHANGE_WRITE_INTERVAL_MS = 60_000
 
 declare global {
   interface Window {
@@ -102,6 +103,13 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
         onInvalidRecord: (record, error) => console.warn('Samenbord: skipped an unreadable record', record, error),
       })
       if (canWrite(role)) binding.seedIfEmpty()
+      // "Mijn borden" shows when the board last changed; written at most once a minute.
+      let lastWrite = 0
+      s.doc.on('update', () => {
+        if (Date.now() - lastWrite < LAST_CHANGE_WRITE_INTERVAL_MS) return
+        lastWrite = Date.now()
+        rememberBoard(boardId, {}, { lastChanged: lastWrite })
+      })
       setSession(s)
     })
     return () => {

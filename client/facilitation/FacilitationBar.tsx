@@ -1,6 +1,7 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type * as Y from 'yjs'
 import type { Role } from '../../protocol/roles'
+import { rememberBoard } from '../home/myBoards'
 import { texts } from '../i18n'
 import { useFacilitation } from './useFacilitation'
 import { TimerDisplay } from './TimerDisplay'
@@ -17,6 +18,9 @@ export function FacilitationBar({ doc, role, boardId, token }: { doc: Y.Doc; rol
   const t = texts()
   const { facilitation, state } = useFacilitation(doc)
   const [showAgenda, setShowAgenda] = useState(false)
+  useEffect(() => {
+    if (state.title) rememberBoard(boardId, {}, { title: state.title })
+  }, [boardId, state.title])
   const isFacilitator = role === 'facilitator'
   const step = state.currentStep === null ? null : state.steps[state.currentStep]
   return (

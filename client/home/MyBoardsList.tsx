@@ -19,7 +19,8 @@ export function MyBoardsList() {
           const href = role ? boardLink(location.origin, board.boardId, board.tokens[role]!) : `/b/${board.boardId}`
           return (
             <li key={board.boardId}>
-              <a href={href}>{t.boardFrom(new Date(board.lastOpened))}</a>
+              <a href={href}>{board.title || t.boardFrom(new Date(board.lastOpened))}</a>
+              {board.lastChanged && <span className="my-boards-role">{t.lastChange(new Date(board.lastChanged))}</span>}
               <span className="my-boards-role">{role ? t.roleNames[role] : ''}</span>
               <button
                 className="link-button"

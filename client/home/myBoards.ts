@@ -5,6 +5,10 @@ export interface MyBoard {
   boardId: string
   tokens: Partial<Record<Role, string>>
   lastOpened: number
+  /** The meeting title, as last seen on this device. */
+  title?: string
+  /** When this device last saw the board change (anyone's edit), ms since 1970. */
+  lastChanged?: number
 }
 
 const KEY = 'samenbord:my-boards'
@@ -18,10 +22,15 @@ export function listMyBoards(): MyBoard[] {
   }
 }
 
-export function rememberBoard(boardId: string, tokens: Partial<Record<Role, string>>): void {
-  const boards = listMyBoards().filter((b) => b.boardId !== boardId)
-  const previous = listMyBoards().find((b) => b.boardId === boardId)
-  boards.push({ boardId, tokens: { ...previous?.tokens, ...tokens }, lastOpened: Date.now() })
+export function rememberBoard(
+  boardId: string,
+  tokens: Partial<Record<Role, string>>,
+  details: Partial<Pick<MyBoard, 'title' | 'lastChanged'>> = {},
+): void {
+  const all = listMyBoards()
+  const previous = all.find((b) => b.boardId === boardId)
+  const boards = all.filter((b) => b.boardId !== boardId)
+  boards.push({ ...previous, ...details, boardId, tokens: { ...previous?.tokens, ...tokens }, lastOpened: Date.now() })
   localStorage.setItem(KEY, JSON.stringify(boards))
 }
 

@@ -116,6 +116,23 @@ describe('running a meeting: facilitator, participant and viewer', () => {
       await expect.poll(() => page.getByTestId(`votes-${noteIds[1]}`).textContent()).toBe('1 stem')
     }
     await screenshot(viewer, 'voting-closed')
+
+    // Follow: the participant follows the facilitator's view (participants list with names).
+    await participant.evaluate(() => {
+      const editor = window.editor!
+      const leader = editor.getCollaborators().find((c) => c.userName === 'Gespreksleider')!
+      editor.startFollowingUser(leader.userId)
+    })
+    await facilitator.evaluate(() => {
+      window.editor!.setCamera({ x: -5000, y: -3000, z: 1 })
+    })
+    await expect
+      .poll(() => participant.evaluate(() => Math.round(window.editor!.getViewportPageBounds().center.x)))
+      .toBe(await facilitator.evaluate(() => Math.round(window.editor!.getViewportPageBounds().center.x)))
+
+    // "Mijn borden" on the facilitator's device shows the board with its title.
+    await facilitator.goto(base + '/')
+    await expect.poll(() => facilitator.getByTestId('my-boards').textContent()).toContain('Intervisie 12 maart')
     expect(errors).toEqual([])
   })
 
