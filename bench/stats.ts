@@ -19,3 +19,25 @@ function fmt(n: number): string {
   if (Math.abs(n) >= 10) return n.toFixed(1)
   return n.toFixed(2)
 }
+
+/** One group's part of docs/performance.md. */
+export interface Section {
+  title: string
+  /** How it was measured (markdown). */
+  method: string
+  tables: string[]
+  /** Observations, printed after the tables (markdown). */
+  notes?: string
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50)
+}
+
+/** Bytes in KiB or MiB, for tables. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '–'
+  if (Math.abs(bytes) >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`
+  if (Math.abs(bytes) >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`
+  return `${Math.round(bytes)} B`
+}

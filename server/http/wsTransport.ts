@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { CloseCode } from '../../protocol/closeCodes'
+import { MessageType } from '../../protocol/messages'
 import { roomFromSyncPath, SYNC_PATH_PREFIX } from '../../protocol/paths'
 import { canWrite, TOKEN_PARAM, type Role } from '../../protocol/roles'
 import type { RelayConnection } from '../relay/connection'
@@ -26,6 +27,10 @@ export interface WsTransportOptions {
 
 /** Messages kept for a connection while its board loads; a real client sends two. */
 const MAX_QUEUED_WHILE_LOADING = 64
+/** How long a dropped slow consumer gets to take its close frame before the socket is cut. */
+const SLOW_CONSUMER_CLOSE_GRACE_MS = 1_000
+/** y-protocols' sync message subtype of step 2 (the answer with a whole board). */
+const SYNC_STEP_2 = 1
 /** Dead sockets (a laptop lid closed) are found by ping/pong and dropped. */
 export const PING_INTERVAL_MS = 30_000
 
@@ -83,6 +88,7 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
     const context = { boardId: roomId, conn: connId, ip: req.socket.remoteAddress }
     let closed = false
     let role: Role = 'viewer' // until the token is checked
+    let allowance = options.slowConsumerMaxBytes
     const conn: RelayConnection = {
       id: connId,
       get role() {
@@ -90,8 +96,16 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
       },
       send(message) {
         if (closed || ws.readyState !== WebSocket.OPEN) return
-        if (ws.bufferedAmount > options.slowConsumerMaxBytes) {
+        // A board bigger than the limit is sent whole in one sync step 2: while a client downloads
+        // it, that message does not count as falling behind.
+        if (ws.bufferedAmount <= options.slowConsumerMaxBytes) allowance = options.slowConsumerMaxBytes
+        if (message[0] === MessageType.Sync && message[1] === SYNC_STEP_2) {
+          allowance = Math.max(allowance, options.slowConsumerMaxBytes + message.byteLength)
+        }
+        if (ws.bufferedAmount > allowance) {
           conn.close(CloseCode.SlowConsumer, 'too slow to receive')
+          // The close frame waits behind the unread data; do not hold that memory for ws's 30 s.
+          setTimeout(() => ws.terminate(), SLOW_CONSUMER_CLOSE_GRACE_MS).unref()
           return
         }
         ws.send(message)

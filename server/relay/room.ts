@@ -20,6 +20,18 @@ export interface RoomOptions {
 
 /** Origin of updates replayed from the store: they are on disk already. */
 const FROM_STORE = Symbol('from-store')
+/** Pending (not yet integrable) update bytes a board may hold while their dependencies arrive. */
+export const MAX_PENDING_UPDATE_BYTES = 256 * 1024
+
+function pendingBytes(doc: Y.Doc): number {
+  return (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0)
+}
+
+function dropPending(doc: Y.Doc): void {
+  doc.store.pendingStructs = null
+  doc.store.pendingDs = null
+}
+
 /** Origin of updates and presence from other server instances (stored by them already). */
 const FROM_PEER = Symbol('from-peer')
 
@@ -64,6 +76,7 @@ export class Room {
         options.log('skipped unreadable stored update', { boardId, error: String(error) })
       }
     }
+    dropPending(room.doc) // stored updates that can never be integrated are not served again
     room.updatesSinceCompaction = updates.length > 1 ? updates.length : 0
     room.unsubscribe =
       store.subscribe?.(boardId, {
@@ -88,6 +101,9 @@ export class Room {
   removeConnection(conn: RelayConnection): void {
     const clientIds = this.connections.get(conn)
     this.connections.delete(conn)
+    // What is still pending now was sent by someone whose missing changes did not follow; a real
+    // client that is still here sends them again on its next sync.
+    dropPending(this.doc)
     if (clientIds && clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], conn)
     }
@@ -136,8 +152,12 @@ export class Room {
     if (!canWrite(conn.role)) throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
     if (conn.role !== 'facilitator') {
       for (const root of rootsTouched(this.doc, decoded)) {
-        if (FACILITATOR_ONLY_ROOTS.has(root) || root === UNKNOWN_ROOT) {
-          throw new ProtocolError(CloseCode.Forbidden, `only the facilitator may change ${root === UNKNOWN_ROOT ? 'this' : root}`)
+        // Where a change lands cannot be told when it builds on changes the server never had.
+        if (root === UNKNOWN_ROOT) {
+          throw new ProtocolError(CloseCode.MalformedMessage, 'update depends on changes the server does not have')
+        }
+        if (FACILITATOR_ONLY_ROOTS.has(root)) {
+          throw new ProtocolError(CloseCode.Forbidden, `only the facilitator may change ${root}`)
         }
       }
     }
@@ -151,6 +171,13 @@ export class Room {
       Y.applyUpdate(this.doc, update, conn)
     } catch (error) {
       throw new ProtocolError(CloseCode.MalformedMessage, `update could not be applied: ${String(error)}`)
+    }
+    // Yjs keeps an update that builds on changes it has not seen as "pending". A real client's
+    // edit can overtake its own sync step 2 by a message, so a little is normal; more means the
+    // changes it builds on will never come, and it would be served to everyone and stored.
+    if (pendingBytes(this.doc) > MAX_PENDING_UPDATE_BYTES) {
+      dropPending(this.doc)
+      throw new ProtocolError(CloseCode.MalformedMessage, 'update depends on changes the server does not have')
     }
   }
 

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process'
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { newBoardId } from '../../protocol/boardId'
+import { SQLITE_FILE_NAME } from '../../server/app'
+import { closeClient } from '../support/clients'
+import { connectClient, startServerProcess, tempDataDir, whenSynced } from '../support/server'
+
+const run = promisify(execFile)
+const WRITERS = 3
+const WRITE_INTERVAL_MS = 5
+const TEST_TIMEOUT_MS = 45_000
+
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+describe('backup and restore', () => {
+  it('`npm run backup` copies the store while clients write; a server on the restored copy has the boards', async () => {
+    const dataDir = tempDataDir()
+    const server = await startServerProcess(dataDir)
+    cleanups.push(() => server.child.kill('SIGKILL'))
+    const boards = [newBoardId(), newBoardId()]
+    const writers = Array.from({ length: WRITERS }, (_, i) => connectClient(server.url, boards[i % boards.length]))
+    const watchers = boards.map((board) => connectClient(server.url, board))
+    for (const c of [...writers, ...watchers]) cleanups.push(() => closeClient(c))
+    await Promise.all([...writers, ...watchers].map((c) => whenSynced(c.provider)))
+    const written = writers.map(() => 0)
+    const timers = writers.map((w, i) =>
+      setInterval(() => w.doc.getArray<number>(`w${i}`).push([written[i]++]), WRITE_INTERVAL_MS),
+    )
+    cleanups.push(() => timers.forEach(clearInterval))
+    const watcherOf = (i: number) => watchers[i % boards.length]
+    await vi.waitFor(() => writers.forEach((_, i) => expect(watcherOf(i).doc.getArray(`w${i}`).length).toBeGreaterThan(50)), { timeout: 10_000 })
+
+    // What a watcher has seen was stored before it was relayed: the backup must contain it.
+    const relayedBeforeBackup = writers.map((_, i) => watcherOf(i).doc.getArray(`w${i}`).length)
+    const backupFile = join(mkdtempSync(join(tmpdir(), 'samenbord-backup-')), 'copy.sqlite')
+    const { stdout } = await run('npm', ['run', '--silent', 'backup', '--', backupFile], {
+      env: { ...process.env, DATA_DIR: dataDir },
+    })
+    expect(stdout).toMatch(/boards: 2/)
+    // The server kept relaying while the backup ran.
+    const afterBackup = written.map((n) => n + 10)
+    await vi.waitFor(() => writers.forEach((_, i) => expect(watcherOf(i).doc.getArray(`w${i}`).length).toBeGreaterThan(afterBackup[i])), { timeout: 10_000 })
+    timers.forEach(clearInterval)
+    const writtenInTotal = [...written]
+
+    // Restore as the README says: the copy becomes DATA_DIR/samenbord.sqlite of a stopped server.
+    const restoredDir = tempDataDir()
+    copyFileSync(backupFile, join(restoredDir, SQLITE_FILE_NAME))
+    expect(existsSync(join(restoredDir, `${SQLITE_FILE_NAME}-wal`))).toBe(false)
+    const restored = await startServerProcess(restoredDir)
+    cleanups.push(() => restored.child.kill('SIGKILL'))
+    for (const [i] of writers.entries()) {
+      const reader = connectClient(restored.url, boards[i % boards.length])
+      cleanups.push(() => closeClient(reader))
+      await whenSynced(reader.provider)
+      const items = reader.doc.getArray<number>(`w${i}`).toArray()
+      expect(items.length).toBeGreaterThanOrEqual(relayedBeforeBackup[i])
+      expect(items.length).toBeLessThanOrEqual(writtenInTotal[i])
+      expect(items).toEqual([...Array(items.length).keys()])
+    }
+  }, TEST_TIMEOUT_MS)
+})

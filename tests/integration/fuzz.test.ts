@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../server/config'
+import { FRAME_KINDS } from '../support/fuzzFrames'
+import { runFuzz } from '../support/fuzzRun'
+import { BYTES_PER_MIB } from '../support/processStats'
+import { startServerProcess, tempDataDir } from '../support/server'
+
+/** Scaled down from `bench/fuzz.ts` (100,000 frames). */
+const FRAMES = 3000
+const SEED = 1
+/** Generous: the server needs a few MiB per hostile connection at most, and frees it when it closes. */
+const MAX_RSS_GROWTH_BYTES = 150 * BYTES_PER_MIB
+const TEST_TIMEOUT_MS = 60_000
+
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+describe('fuzzing: hostile frames close only the sender', () => {
+  it(`${FRAMES} seeded malformed and hostile frames while two honest clients edit`, async () => {
+    const server = await startServerProcess(tempDataDir())
+    cleanups.push(() => server.child.kill('SIGKILL'))
+    const result = await runFuzz({
+      url: server.url,
+      port: server.port,
+      pid: server.child.pid!,
+      frames: FRAMES,
+      seed: SEED,
+      concurrency: 8,
+      maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+    })
+    expect(server.child.exitCode).toBeNull()
+    expect(result.healthOk).toBe(true)
+    expect(result.converged).toBe(true)
+    expect(result.spoofedPresence).toBe(0)
+    expect(result.honestCloseCodes).toEqual([])
+    expect(result.rssAfterBytes - result.rssBeforeBytes).toBeLessThan(MAX_RSS_GROWTH_BYTES)
+    for (const kind of FRAME_KINDS) {
+      // Whatever the frame, a connection either still gets answers or is closed with a code.
+      for (const outcome of Object.keys(result.byKind[kind].outcomes)) {
+        expect(outcome, kind).toMatch(/^(answered|close (1009|4\d\d\d))$/)
+      }
+    }
+    // Presence for another participant is dropped, not punished; malformed frames close with 4400.
+    expect(Object.keys(result.byKind.foreignAwareness.outcomes)).toEqual(['answered'])
+    expect(Object.keys(result.byKind.textFrame.outcomes)).toEqual(['close 4400'])
+    expect(Object.keys(result.byKind.invalidJsonAwareness.outcomes)).toEqual(['close 4400'])
+  }, TEST_TIMEOUT_MS)
+})
