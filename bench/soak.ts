@@ -41,7 +41,7 @@ export async function soak(): Promise<SoakResult> {
     server.child.kill('SIGTERM')
   }
   const table = formatTable(
-    ['clients', 'boards', 'minutes', 'edits', 'reconnects', 'boards converged', 'RSS after warm-up', 'RSS at end', 'peak', 'RSS idle after GC (2 readings)', 'loaded boards after all left', 'close codes seen'],
+    ['clients', 'boards', 'minutes', 'edits', 'reconnects', 'boards converged', 'RSS after warm-up', 'RSS at end', 'peak', 'RSS idle after GC (2 readings)', 'JS heap after warm-up → idle after GC', 'loaded boards after all left', 'close codes seen'],
     [
       [
         String(clients),
@@ -54,6 +54,7 @@ export async function soak(): Promise<SoakResult> {
         `${mib(result.rssEndBytes)} MiB`,
         `${mib(result.peakRssBytes)} MiB`,
         result.rssIdleBytes.map((b) => `${mib(b)}`).join(', ') + ' MiB',
+        `${mib(result.heapAfterWarmupBytes)} → ${mib(result.heapIdleBytes)} MiB`,
         String(result.loadedBoardsAfterLeave),
         result.closeCodes.length ? result.closeCodes.join(' ') : 'none',
       ],
@@ -79,7 +80,7 @@ export async function soak(): Promise<SoakResult> {
       `random client drops its connection and comes back ${200} ms later. At the end every board's replicas must ` +
       'equal a fresh client\'s copy of the server state; then all clients leave and /healthz must report 0 loaded ' +
       `boards. RSS is VmRSS of the server process: after warm-up (a quarter of the run, at most a minute), at the ` +
-      `end with all clients connected, and twice ${IDLE_PAUSE_MS / 1000} s apart after everyone left (the server runs with --expose-gc and collects garbage when its last board unloads).\n\n` +
+      `end with all clients connected, and twice ${IDLE_PAUSE_MS / 1000} s apart after everyone left (the server runs with --expose-gc and collects garbage when its last board unloads). V8 and the C allocator keep freed pages, so RSS does not fall back after the GC; the JS heap in use (from /healthz) shows what the server still holds.\n\n` +
       table +
       `\n\nRSS (MiB) over time: ${timeline}\n`,
   )

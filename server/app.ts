@@ -50,6 +50,8 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
           loadedBoards: relay.loadedBoardCount,
           connections: transport.wss.clients.size,
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+          // The JS heap in use: unlike RSS it falls when boards are freed (memory checks, soak).
+          heapUsedBytes: process.memoryUsage().heapUsed,
         }),
       )
       return

@@ -39,6 +39,7 @@ const assetUrls = getAssetUrlsByImport()
 const licenseKey = import.meta.env.VITE_TLDRAW_LICENSE_KEY as string | undefined
 const NAME_KEY = 'samenbord:name'
 const LAST_CHANGE_WRITE_INTERVAL_MS = 60_000
+const HIDDEN_TAB_FLUSH_MS = 250
 
 declare global {
   interface Window {
@@ -100,6 +101,8 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
       binding = bindStoreToDoc(store, s.doc, {
         readOnly: !canWrite(role),
         owns: (record) => !isPrivateRecord(record),
+        // One store change per frame; a hidden tab gets no frames, so it catches up on a timer.
+        schedule: (flush) => (document.hidden ? setTimeout(flush, HIDDEN_TAB_FLUSH_MS) : requestAnimationFrame(flush)),
         onInvalidRecord: (record, error) => console.warn('Samenbord: skipped an unreadable record', record, error),
       })
       if (canWrite(role)) binding.seedIfEmpty()

@@ -33,9 +33,13 @@ export function BoardOverlay({ doc, role }: { doc: Y.Doc; role: Role }) {
   }, [state.summon, editor])
 
   const step = state.currentStep === null ? null : state.steps[state.currentStep]
+  // Only while a voting or private round needs them: on a big board this would otherwise run
+  // for every remote change.
+  const needsNotes = Boolean(state.voting) || Boolean(state.privateRound?.active)
   const notes = useValue(
     'notes on screen',
     () => {
+      if (!needsNotes) return []
       editor.getCamera() // re-run when the view moves
       return editor
         .getCurrentPageShapes()
@@ -46,7 +50,7 @@ export function BoardOverlay({ doc, role }: { doc: Y.Doc; role: Role }) {
           return { id: s.id, x: topRight.x, y: topRight.y, isPrivate: privateRoundOf(s) !== null }
         })
     },
-    [editor],
+    [editor, needsNotes],
   )
   const highlight = useValue(
     'step highlight',

@@ -22,6 +22,12 @@ export interface StoreBindingOptions {
    * belonging here (a private note being revealed) is removed from this doc.
    */
   owns?: (record: TLRecord) => boolean
+  /**
+   * Batches remote changes: called with a flush function whenever changes wait; the browser passes
+   * requestAnimationFrame so many small remote edits become one store change per frame. Without
+   * it (Node, tests) remote changes are applied at once.
+   */
+  schedule?: (flush: () => void) => void
   /** Called when a remote record is rejected by the tldraw schema (it is then skipped). */
   onInvalidRecord?: (record: unknown, error: unknown) => void
 }
@@ -86,16 +92,31 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
     { source: 'user', scope: 'document' },
   )
 
-  // 3. Remote changes → store, marked remote so they never enter the local undo history.
-  const onChange = (changes: Map<string, { action: string; newValue?: TLRecord }>, tr: Y.Transaction) => {
-    if (tr.origin === origin) return
+  // 3. Remote changes → store, marked remote so they never enter the local undo history. When
+  //    batched, the flush reads each record's value from the doc at that moment, so a local edit
+  //    made in between is never overwritten by an older remote value.
+  const waiting = new Set<string>()
+  let scheduled = false
+  const flush = () => {
+    scheduled = false
     const puts: TLRecord[] = []
     const removes: TLRecord['id'][] = []
-    for (const [id, change] of changes) {
-      if (change.action === 'delete') removes.push(id as TLRecord['id'])
-      else if (change.newValue) puts.push(change.newValue)
+    for (const id of waiting) {
+      const entry = records.map.get(id)
+      if (entry) puts.push(entry.val)
+      else removes.push(id as TLRecord['id'])
     }
+    waiting.clear()
     putRemote(puts, removes)
+  }
+  const onChange = (changes: Map<string, { action: string; newValue?: TLRecord }>, tr: Y.Transaction) => {
+    if (tr.origin === origin) return
+    for (const id of changes.keys()) waiting.add(id)
+    if (!options.schedule) return flush()
+    if (!scheduled) {
+      scheduled = true
+      options.schedule(flush)
+    }
   }
   records.on('change', onChange)
 
@@ -112,6 +133,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
       }, origin)
     },
     unbind() {
+      waiting.clear()
       stopListening()
       records.off('change', onChange)
     },

@@ -22,6 +22,7 @@ export interface Health {
   ok: boolean
   loadedBoards: number
   connections: number
+  heapUsedBytes: number
 }
 
 /** GET /healthz of a server on loopback. */

@@ -37,6 +37,9 @@ export interface SoakResult {
   reconnects: number
   samples: RssSample[]
   rssAfterWarmupBytes: number
+  /** The server's JS heap in use after warm-up, and after everyone left and it collected garbage. */
+  heapAfterWarmupBytes: number
+  heapIdleBytes: number
   rssEndBytes: number
   peakRssBytes: number
   /** RSS after every client left and the boards were unloaded, read twice with a pause. */
@@ -95,11 +98,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const samples: RssSample[] = []
   const warmupMs = Math.min(MAX_WARMUP_MS, o.durationMs / 4)
   let rssAfterWarmupBytes = 0
+  let heapAfterWarmupBytes = 0
   while (Date.now() - started < o.durationMs) {
     await delay(Math.min(SAMPLE_EVERY_MS, o.durationMs - (Date.now() - started)))
     const sample = { atMs: Date.now() - started, rssBytes: readMemory(o.pid).rssBytes }
     samples.push(sample)
-    if (!rssAfterWarmupBytes && sample.atMs >= warmupMs) rssAfterWarmupBytes = sample.rssBytes
+    if (!rssAfterWarmupBytes && sample.atMs >= warmupMs) {
+      rssAfterWarmupBytes = sample.rssBytes
+      heapAfterWarmupBytes = (await fetchHealth(o.port)).heapUsedBytes
+    }
     o.onSample?.(sample)
   }
   for (const timer of timers) clearInterval(timer)
@@ -133,6 +140,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     reconnects,
     samples,
     rssAfterWarmupBytes,
+    heapAfterWarmupBytes,
+    heapIdleBytes: (await fetchHealth(o.port)).heapUsedBytes,
     rssEndBytes: memory.rssBytes,
     peakRssBytes: readMemory(o.pid).peakRssBytes,
     rssIdleBytes: [firstIdle, secondIdle],

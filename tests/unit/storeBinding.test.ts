@@ -72,6 +72,30 @@ describe('tldraw store ⇄ Y.Doc binding', () => {
     expect(rejected).toHaveLength(1)
   })
 
+  it('batches remote changes when asked, and never lets an older remote value win over a local edit', () => {
+    const [docA, docB] = [new Y.Doc(), new Y.Doc()]
+    connect(docA, docB)
+    const storeA = newTestStore()
+    bindStoreToDoc(storeA, docA).seedIfEmpty()
+    const storeB = newTestStore(false)
+    const pending: Array<() => void> = []
+    bindStoreToDoc(storeB, docB, { schedule: (flush) => pending.push(flush) })
+    pending.splice(0).forEach((f) => f())
+    const shape = geoShape(0, 0)
+    storeA.put([shape])
+    for (let x = 1; x <= 5; x++) storeA.update(shape.id, (s) => ({ ...s, x }))
+    expect(storeB.has(shape.id)).toBe(false) // waiting for the frame
+    expect(pending).toHaveLength(1) // six remote changes, one flush
+    pending.splice(0).forEach((f) => f())
+    expect(storeB.get(shape.id)?.x).toBe(5)
+
+    storeA.update(shape.id, (s) => ({ ...s, x: 10 })) // remote change waits…
+    storeB.update(shape.id, (s) => ({ ...s, x: 20 })) // …while B edits locally (newer in the doc)
+    pending.splice(0).forEach((f) => f())
+    expect(storeB.get(shape.id)?.x).toBe(20)
+    expect(storeA.get(shape.id)?.x).toBe(20)
+  })
+
   it('keeps the document small when one shape is moved 10,000 times', () => {
     const doc = new Y.Doc()
     const store = newTestStore()
