@@ -1,110 +1,188 @@
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
+import { readFileSync } from 'node:fs'
 import { newBoardId } from '../protocol/boardId'
-import { percentile } from './stats'
+import { ClientPool, roomSpecs } from './clientPool'
+import { startAnchor, startOursRedis, startOursSqlite, type Peer } from './peers'
+import { measureServerCosts } from './serverCosts'
+import { formatTable, percentile, type Section } from './stats'
 
-process.setMaxListeners(0)
+/** Pause between paced edits of one room: 50 edits/s, like 10 people dragging at 5 changes/s each. */
+export const PACED_INTERVAL_MS = 20
+/**
+ * The same for the 50-room scenario's main row: 50 rooms at 20 ms are 2,500 edits/s, which with
+ * the load generator's own work oversubscribes this 2-core machine (kept as a second row).
+ */
+export const MANY_ROOMS_INTERVAL_MS = 100
+/** Client-side worker processes (the load generator); see the method note. */
+export const CLIENT_WORKERS = Number(process.env.CLIENT_WORKERS ?? 2)
+/**
+ * Full run: rounds, and paced edits per room in each (pooled: 5 × 60 edits per room). Many short
+ * rounds spread a spell of load from elsewhere on the machine over all servers.
+ */
+const ROUNDS = 5
+const PACED_EDITS_PER_ROUND = 60
+/** Edits per room in the burst phase, spread over its clients (at least 2 each). */
+const BURST_EDITS_PER_ROOM = 200
+/** Linux clock ticks per second for /proc/<pid>/stat CPU times (CLK_TCK; 100 on Debian). */
+const CLOCK_TICKS_PER_SECOND = 100
 
-export interface RelayResult {
-  clients: number
+export interface Scenario {
   rooms: number
-  edits: number
-  p50Ms: number
-  p95Ms: number
-  p99Ms: number
-  /** Remote applies per second while every client edits as fast as the relay allows. */
-  updatesPerSecond: number
+  clientsPerRoom: number
+  /** Pause between paced edits of one room. */
+  intervalMs: number
 }
 
-/** Longest a run may wait for the last delivery before it gives up (bounded benchmark). */
-const DELIVERY_TIMEOUT_MS = 60_000
-/** Pause between paced edits of one room, so latency is measured without a queue in front. */
-const PACED_INTERVAL_MS = 20
-
-interface Client {
-  doc: Y.Doc
-  provider: WebsocketProvider
+/** Raw result of one scenario against one peer; rounds are pooled before percentiles are taken. */
+interface Sample {
+  latencies: number[]
+  deliveries: number
+  burstSeconds: number
+  /** Server CPU time during the burst, in milliseconds. */
+  cpuMs: number
+  /** Server CPU time, load-generator CPU time and wall time of the paced phase, in milliseconds. */
+  pacedCpuMs: number
+  pacedClientCpuMs: number
+  pacedMs: number
 }
 
-function connect(url: string, room: string): Client {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true })
-  return { doc, provider }
-}
+const FULL: Scenario[] = [
+  { rooms: 1, clientsPerRoom: 10, intervalMs: PACED_INTERVAL_MS },
+  { rooms: 1, clientsPerRoom: 30, intervalMs: PACED_INTERVAL_MS },
+  { rooms: 1, clientsPerRoom: 100, intervalMs: PACED_INTERVAL_MS },
+  { rooms: 1, clientsPerRoom: 300, intervalMs: PACED_INTERVAL_MS },
+  { rooms: 50, clientsPerRoom: 10, intervalMs: MANY_ROOMS_INTERVAL_MS },
+  { rooms: 50, clientsPerRoom: 10, intervalMs: PACED_INTERVAL_MS },
+]
+const QUICK: Scenario[] = [
+  { rooms: 1, clientsPerRoom: 10, intervalMs: PACED_INTERVAL_MS },
+  { rooms: 1, clientsPerRoom: 30, intervalMs: PACED_INTERVAL_MS },
+  { rooms: 10, clientsPerRoom: 10, intervalMs: MANY_ROOMS_INTERVAL_MS },
+]
 
-function synced(c: Client): Promise<void> {
-  return c.provider.synced ? Promise.resolve() : new Promise((r) => c.provider.once('sync', () => r()))
+/** "min–max" of per-round figures. */
+const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`
+const label = (s: Scenario) => `${s.rooms} × ${s.clientsPerRoom}, ${s.intervalMs} ms`
+
+/** User + system CPU time of processes, in milliseconds. */
+function cpuMs(pids: number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    ticks += Number(fields[11]) + Number(fields[12])
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND
 }
 
 /**
- * `rooms` rooms of `clientsPerRoom` stock y-websocket clients on loopback. Phase 1 (latency):
- * edits one at a time, spread over the clients, each carrying its send time; every other client
- * in the room records edit-to-remote-apply time. Phase 2 (throughput): every client sends
- * `burstPerClient` edits at once; remote applies per second until the last one arrives.
+ * One scenario against one peer. Phase 1 (latency): every room gets one edit per
+ * PACED_INTERVAL_MS, written by its clients in turn, stamped with the send time; every other
+ * client of the room records edit-to-remote-apply time. Phase 2 (throughput): every client sends
+ * its share of BURST_EDITS_PER_ROOM at once; remote applies per second until the last arrived.
  */
-export async function measureRelay(
-  url: string,
-  { rooms, clientsPerRoom, pacedEdits, burstPerClient }: { rooms: number; clientsPerRoom: number; pacedEdits: number; burstPerClient: number },
-): Promise<RelayResult> {
-  const roomClients: Client[][] = []
-  for (let r = 0; r < rooms; r++) {
-    const room = newBoardId()
-    roomClients.push(Array.from({ length: clientsPerRoom }, () => connect(url, room)))
-  }
-  const all = roomClients.flat()
-  await Promise.all(all.map(synced))
-
-  const latencies: number[] = []
-  let received = 0
-  for (const c of all) {
-    c.doc.getMap<{ t: number }>('bench').observe((event) => {
-      if (event.transaction.local) return
-      const now = performance.now()
-      for (const key of event.keysChanged) {
-        const value = c.doc.getMap<{ t: number; paced: boolean }>('bench').get(key)
-        if (value?.paced) latencies.push(now - value.t)
-        received++
-      }
-    })
-  }
-  const waitFor = async (target: number) => {
-    const deadline = Date.now() + DELIVERY_TIMEOUT_MS
-    while (received < target) {
-      if (Date.now() > deadline) throw new Error(`only ${received} of ${target} deliveries arrived`)
-      await new Promise((r) => setTimeout(r, 2))
-    }
-  }
-
-  // Phase 1: paced edits in every room at once.
-  for (let i = 0; i < pacedEdits; i++) {
-    for (const clients of roomClients) {
-      const writer = clients[i % clients.length]
-      writer.doc.getMap('bench').set(`p${writer.doc.clientID}-${i}`, { t: performance.now(), paced: true })
-    }
-    await new Promise((r) => setTimeout(r, PACED_INTERVAL_MS))
-  }
-  const pacedTarget = pacedEdits * rooms * (clientsPerRoom - 1)
-  await waitFor(pacedTarget)
-
-  // Phase 2: burst.
-  received = 0
-  const start = performance.now()
-  for (let i = 0; i < burstPerClient; i++) {
-    for (const c of all) c.doc.getMap('bench').set(`b${c.doc.clientID}-${i}`, { t: performance.now(), paced: false })
-  }
-  const burstTarget = burstPerClient * rooms * clientsPerRoom * (clientsPerRoom - 1)
-  await waitFor(burstTarget)
-  const seconds = (performance.now() - start) / 1000
-
-  for (const c of all) c.provider.destroy()
+export async function measure(pool: ClientPool, peer: Peer, s: Scenario, pacedEdits: number): Promise<Sample> {
+  const rooms = Array.from({ length: s.rooms }, () => newBoardId())
+  await pool.connect(roomSpecs(rooms, s.clientsPerRoom, peer.urls))
+  const [serverBefore, clientsBefore, pacedStart] = [cpuMs(peer.pids), cpuMs(pool.pids), performance.now()]
+  const paced = await pool.all<{ latencies: number[] }>({ cmd: 'paced', edits: pacedEdits, intervalMs: s.intervalMs })
+  const pacedCpuMs = cpuMs(peer.pids) - serverBefore
+  const pacedClientCpuMs = cpuMs(pool.pids) - clientsBefore
+  const pacedMs = performance.now() - pacedStart
+  const perClient = Math.max(2, Math.round(BURST_EDITS_PER_ROOM / s.clientsPerRoom))
+  const cpuBefore = cpuMs(peer.pids)
+  const burst = await pool.all<{ startMs: number; endMs: number; expected: number }>({ cmd: 'burst', perClient })
+  const cpu = cpuMs(peer.pids) - cpuBefore
+  const closed = await pool.close()
+  if (closed.some((c) => c !== '{}')) console.log(`warning: connections closed during the run: ${closed.join(' ')}`)
   return {
-    clients: clientsPerRoom,
-    rooms,
-    edits: pacedEdits * rooms,
-    p50Ms: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    p99Ms: percentile(latencies, 99),
-    updatesPerSecond: burstTarget / seconds,
+    latencies: paced.flatMap((p) => p.latencies),
+    deliveries: burst.reduce((sum, b) => sum + b.expected, 0),
+    burstSeconds: (Math.max(...burst.map((b) => b.endMs)) - Math.min(...burst.map((b) => b.startMs))) / 1000,
+    cpuMs: cpu,
+    pacedCpuMs,
+    pacedClientCpuMs,
+    pacedMs,
   }
+}
+
+/**
+ * Relay latency and throughput of every peer. Each round runs every scenario against every
+ * peer, one after another (the order rotates), so that a burst of load from elsewhere on the
+ * machine hits all peers alike; the rounds' samples are pooled.
+ */
+export async function runRelayGroup(quick: boolean): Promise<Section> {
+  const scenarios = quick ? QUICK : FULL
+  const rounds = quick ? 1 : ROUNDS
+  const pacedEdits = quick ? 50 : PACED_EDITS_PER_ROUND
+  const peers: Peer[] = [await startOursSqlite(), await startAnchor()]
+  const redis = await startOursRedis()
+  if (redis) peers.splice(1, 0, redis)
+  else console.log('Redis mode: not available')
+  const pool = new ClientPool(CLIENT_WORKERS)
+  const samples = new Map<string, Sample[]>()
+  const key = (s: Scenario, peer: Peer) => `${label(s)} ${peer.name}`
+  try {
+    // Warm-up (JIT, first board): not reported.
+    for (const peer of peers) await measure(pool, peer, { rooms: 1, clientsPerRoom: 10, intervalMs: PACED_INTERVAL_MS }, 20)
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, s] of scenarios.entries()) {
+        for (const peer of peers.map((_, k) => peers[(k + i + round) % peers.length])) {
+          const sample = await measure(pool, peer, s, pacedEdits)
+          samples.set(key(s, peer), [...(samples.get(key(s, peer)) ?? []), sample])
+          console.log(`relay round ${round + 1}: ${key(s, peer)}: p99 ${percentile(sample.latencies, 99).toFixed(1)} ms`)
+        }
+      }
+    }
+  } finally {
+    await pool.exit()
+    for (const peer of peers) await peer.stop()
+  }
+  const rows = scenarios.flatMap((s) =>
+    peers.map((peer) => {
+      const all = samples.get(key(s, peer)) ?? []
+      const latencies = all.flatMap((a) => a.latencies)
+      const deliveries = all.reduce((sum, a) => sum + a.deliveries, 0)
+      return [
+        label(s),
+        peer.name,
+        percentile(latencies, 50),
+        percentile(latencies, 95),
+        percentile(latencies, 99),
+        spread(all.map((a) => percentile(a.latencies, 99))),
+        deliveries / all.reduce((sum, a) => sum + a.burstSeconds, 0),
+        (all.reduce((sum, a) => sum + a.cpuMs, 0) * 1000) / deliveries,
+        (100 * all.reduce((sum, a) => sum + a.pacedCpuMs, 0)) / all.reduce((sum, a) => sum + a.pacedMs, 0),
+        (100 * all.reduce((sum, a) => sum + a.pacedClientCpuMs, 0)) / all.reduce((sum, a) => sum + a.pacedMs, 0),
+      ]
+    }),
+  )
+  const table = formatTable(
+    ['rooms × clients, edit every', 'server', 'p50 ms', 'p95 ms', 'p99 ms', 'p99 by round ms', 'remote applies/s', 'server CPU µs / apply', 'server CPU % (paced)', 'clients CPU % (paced)'],
+    rows,
+  )
+  const method =
+    `Stock y-websocket 3 clients (Node, \`ws\`), spread over ${CLIENT_WORKERS} load-generator processes ` +
+    `(bench/loadClients.ts; with one, the clients' own work — every client applies every update — ` +
+    `dominated the 300-client figures); each server is a separate process on loopback. ` +
+    `${rounds} round(s); each runs every scenario against every server in turn (the order rotates), after a ` +
+    `warm-up; the rounds' samples are pooled (the p99 of each round alone is shown as a range, to show the noise). Latency: ${pacedEdits} paced edits per room per round, one every ` +
+    `${PACED_INTERVAL_MS} ms per room (${MANY_ROOMS_INTERVAL_MS} ms in the first many-room row: see its note), written by the room's clients in turn; the time from the edit to its arrival in each ` +
+    `other client's Y.Doc (process.hrtime: one monotonic clock for all processes). It includes the load ` +
+    `generator's own time to apply the update, which grows with the number of clients. Throughput: every ` +
+    `client sends its share of ${BURST_EDITS_PER_ROOM} edits per room at once (at least 2 each); remote applies per ` +
+    `second until the last one arrived. Server CPU: user + system time of the server processes ` +
+    `(/proc/<pid>/stat, 10 ms ticks) during the burst, per remote apply — less sensitive to the shared ` +
+    `machine than the times — and during the paced phase as a share of one core (100 % = one core busy), ` +
+    `next to the same for the load-generator processes. 50 rooms with an edit every ${PACED_INTERVAL_MS} ms are ${(50 * 1000) / PACED_INTERVAL_MS} edits/s ` +
+    `and ${(50 * 9 * 1000) / PACED_INTERVAL_MS} remote applies/s; the load generator's share of that work and the server's ` +
+    `together need more than this machine's 2 cores, so that row shows a saturated machine (and its order ` +
+    `changes from run to run); the ${MANY_ROOMS_INTERVAL_MS} ms row is the many-room comparison. Our server runs with its default rate limits and ` +
+    `MAX_CONNECTIONS_PER_BOARD/MAX_CONNECTIONS_PER_IP raised (every client comes from 127.0.0.1). ` +
+    (redis
+      ? 'Redis mode: two instances of our server and one redis-server; the clients of a room alternate between the instances; its CPU columns include redis-server.'
+      : 'Redis mode: not available in this build (no `"store":"redis"` on /healthz), so it is absent.')
+  const costs =
+    'The second table times, inside the benchmark process (bench/serverCosts.ts), the steps our server ' +
+    'takes for every incoming update besides the Y.applyUpdate and the sends that the anchor does too.'
+  return { title: 'Relay latency and throughput', method: `${method}\n\n${costs}`, tables: [table, measureServerCosts()] }
 }

@@ -1,65 +1,91 @@
 import { execSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
-import { startServerProcess, tempDataDir } from '../tests/support/server'
-import { measureRelay, type RelayResult } from './relayLatency'
-import { formatTable } from './stats'
+import { dirname } from 'node:path'
+import { runClientGroup } from './clientApp'
+import { runGrowthGroup } from './docGrowth'
+import { runMemoryGroup } from './memory'
+import { runRelayGroup } from './relayLatency'
+import type { Section } from './stats'
 
 /**
- * `npm run bench`: starts our server as a separate process (SQLite mode, persisting every update
- * before relaying it) and measures it with stock y-websocket clients on loopback.
- * QUICK=1 runs smaller sizes.
+ * `npm run bench`: every group, each in this one run with its servers side by side, then
+ * docs/performance.md. QUICK=1 runs small sizes (≈2 minutes) and BENCH_GROUPS=relay,memory only
+ * those groups; both write to test-output/ (git-ignored) instead, leaving the full report alone.
+ * A group that fails is reported as such; the others still run, and the exit code is 1.
  */
 const quick = process.env.QUICK === '1'
-const scenarios = quick
-  ? [{ rooms: 1, clientsPerRoom: 10 }]
-  : [
-      { rooms: 1, clientsPerRoom: 10 },
-      { rooms: 1, clientsPerRoom: 30 },
-      { rooms: 1, clientsPerRoom: 100 },
-      { rooms: 50, clientsPerRoom: 10 },
-    ]
+const OBSERVATIONS_HEADING = '## Observations'
+const groups: Record<string, (quick: boolean) => Promise<Section>> = {
+  relay: runRelayGroup,
+  memory: runMemoryGroup,
+  growth: runGrowthGroup,
+  client: runClientGroup,
+}
+const selected = (process.env.BENCH_GROUPS ?? Object.keys(groups).join(','))
+  .split(',')
+  .map((g) => g.trim())
+  .filter(Boolean)
+for (const name of selected) if (!groups[name]) throw new Error(`unknown group "${name}" (${Object.keys(groups).join(', ')})`)
 
-const server = await startServerProcess(tempDataDir())
-const results: RelayResult[] = []
-try {
-  for (const s of scenarios) {
-    const result = await measureRelay(server.url, {
-      ...s,
-      pacedEdits: quick ? 100 : 200,
-      burstPerClient: Math.max(2, Math.round(200 / s.clientsPerRoom)),
-    })
-    results.push(result)
-    console.log(`measured ${s.rooms} room(s) × ${s.clientsPerRoom} clients`)
+const startedAt = Date.now()
+const sections: Section[] = []
+let failed = false
+for (const name of selected) {
+  const groupStart = Date.now()
+  console.log(`\n=== ${name} ===`)
+  try {
+    const section = await groups[name](quick)
+    sections.push(section)
+    console.log(`\n${section.title}\n\n${section.tables.join('\n\n')}`)
+  } catch (error) {
+    failed = true
+    console.error(error)
+    sections.push({ title: `${name} (failed)`, method: `The group failed: \`${String(error).slice(0, 500)}\``, tables: [] })
   }
-} finally {
-  server.child.kill('SIGTERM')
+  console.log(`(${name}: ${((Date.now() - groupStart) / 1000).toFixed(0)} s)`)
+}
+const minutes = (Date.now() - startedAt) / 60_000
+
+/**
+ * The report's hand-written part: everything from OBSERVATIONS_HEADING on is kept from the
+ * previous report, so a new run replaces the tables but not the analysis (re-read it after a run).
+ */
+function handWritten(file: string): string {
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : ''
+  const at = previous.indexOf(OBSERVATIONS_HEADING)
+  return at < 0 ? '' : `\n${previous.slice(at)}`
 }
 
-const table = formatTable(
-  ['rooms × clients', 'paced edits', 'p50 ms', 'p95 ms', 'p99 ms', 'remote applies/s (burst)'],
-  results.map((r) => [`${r.rooms} × ${r.clients}`, r.edits, r.p50Ms, r.p95Ms, r.p99Ms, r.updatesPerSecond]),
-)
-console.log('\nRelay: edit-to-remote-apply latency and throughput (Samenbord, SQLite mode)\n')
-console.log(table)
-
-let commit = 'unknown'
-try {
-  commit = execSync('git rev-parse --short HEAD').toString().trim()
-} catch {
-  // not a git checkout
+function commit(): string {
+  try {
+    const hash = execSync('git rev-parse --short HEAD').toString().trim()
+    const dirty = execSync('git status --porcelain').toString().trim() !== ''
+    return dirty ? `${hash} (with uncommitted changes)` : hash
+  } catch {
+    return 'unknown'
+  }
 }
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
-mkdirSync('docs', { recursive: true })
-writeFileSync(
-  'docs/performance.md',
-  `# Performance\n\nLast run of \`npm run bench\`${quick ? ' (QUICK=1)' : ''}: ${new Date().toISOString()}, commit ${commit}, ${machine}.\n\n` +
-    '## Relay latency and throughput\n\n' +
-    'Stock y-websocket clients on loopback, all in one Node process; the server is a separate process ' +
-    'in SQLite mode that writes every update to disk before relaying it. Latency: edit-to-remote-apply ' +
-    `time of paced edits (one edit per room every ${20} ms). Throughput: every client sends a burst of ` +
-    'edits at once; remote applies per second until the last one arrived.\n\n' +
-    table +
-    '\n',
-)
-console.log('\nwritten to docs/performance.md')
+
+const cpu = cpus()
+const machine =
+  `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, ` +
+  `Node ${process.version}, ${process.platform}`
+const header =
+  `# Performance\n\n` +
+  `Written by \`${quick ? 'QUICK=1 ' : ''}npm run bench\` (bench/run.ts) on ${new Date(startedAt).toISOString()}, ` +
+  `commit ${commit()}; the run took ${minutes.toFixed(1)} minutes. \`QUICK=1 npm run bench\` runs small sizes in about ` +
+  `2 minutes and writes test-output/performance-quick.md instead; \`BENCH_GROUPS=relay,memory,growth,client\` picks groups.\n\n` +
+  `Machine: ${machine}. The machine is shared with other work running at the same time, so absolute ` +
+  `figures are noisy; within a group the servers are measured in one run, one after another per ` +
+  `scenario, so their ratios are the figures to trust.${quick ? ' QUICK=1: small sizes, not the full suite.' : ''}\n`
+const body = sections
+  .map((s) => `## ${s.title}\n\n${s.method}\n\n${s.tables.join('\n\n')}\n${s.notes ? `\n${s.notes}\n` : ''}`)
+  .join('\n')
+const partial = selected.length < Object.keys(groups).length
+const file = quick ? 'test-output/performance-quick.md' : partial ? 'test-output/performance-partial.md' : 'docs/performance.md'
+mkdirSync(dirname(file), { recursive: true })
+writeFileSync(file, `${header}\n${body}${handWritten(file)}`)
+console.log(`\nwritten to ${file} (${minutes.toFixed(1)} min)`)
+// tldraw, once imported, keeps the event loop alive.
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { SQLITE_FILE_NAME } from '../server/app'
+import { freePort, REDIS_SERVER_PATH } from '../tests/support/redis'
+import { startServerProcess, tempDataDir } from '../tests/support/server'
+import { inspectorNodeOptions } from './inspector'
+
+/**
+ * The servers the benchmarks compare, each started as child processes on loopback:
+ * our server in SQLite mode, our server in Redis mode (two instances + redis-server), and the
+ * anchor, `@y/websocket-server` 0.1.1 (in-memory, persists nothing).
+ */
+export interface Peer {
+  name: string
+  /** Base URLs for `new WebsocketProvider(url, room, doc)`, one per server instance. */
+  urls: string[]
+  /** Processes whose memory counts as the server's. */
+  pids: number[]
+  /** Folder of the SQLite store (our SQLite mode only). */
+  dataDir?: string
+  /** Inspector port, when started with `inspect` (lets the memory benchmark collect garbage). */
+  inspectPort?: number
+  stop(): Promise<void>
+}
+
+/** How long a child process may take to start, or to stop before it is killed. */
+const START_TIMEOUT_MS = 30_000
+const STOP_TIMEOUT_MS = 10_000
+const ANCHOR_PACKAGE = 'node_modules/@y/websocket-server'
+/**
+ * Every benchmark client comes from 127.0.0.1 and the largest room has 300 (the idle test 1,000)
+ * clients: above our defaults of 200 per board and 500 per address, which are product limits,
+ * not what is measured. The anchor has no such limits. Rate limits stay at their defaults.
+ */
+export const BENCH_SERVER_ENV = { MAX_CONNECTIONS_PER_BOARD: '2000', MAX_CONNECTIONS_PER_IP: '5000' }
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS)
+  await exited
+  clearTimeout(timer)
+}
+
+/** Spawns a process and resolves once a line of its output matches `ready`. */
+function spawnUntil(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    let found = false
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${command} did not start in time: ${out}`))
+    }, START_TIMEOUT_MS)
+    const onData = (chunk: Buffer) => {
+      if (found) return // keep draining so the child never blocks on a full pipe
+      out += chunk.toString()
+      if (ready.test(out)) {
+        found = true
+        clearTimeout(timer)
+        resolve(child)
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      if (!found) reject(new Error(`${command} exited with ${code}: ${out}`))
+    })
+  })
+}
+
+export async function healthz(port: number): Promise<Record<string, unknown>> {
+  const response = await fetch(`http://127.0.0.1:${port}/healthz`)
+  return (await response.json()) as Record<string, unknown>
+}
+
+/** Our server, SQLite mode (the default): every update is written to disk before it is relayed. */
+export async function startOursSqlite(env: Record<string, string> = {}, inspect = false): Promise<Peer> {
+  const dataDir = tempDataDir()
+  const inspectPort = inspect ? await freePort() : undefined
+  const nodeOptions: Record<string, string> = inspectPort ? { NODE_OPTIONS: inspectorNodeOptions(inspectPort) } : {}
+  const server = await startServerProcess(dataDir, { ...BENCH_SERVER_ENV, ...nodeOptions, ...env })
+  return {
+    name: 'Samenbord (SQLite)',
+    urls: [server.url],
+    pids: [server.child.pid!],
+    dataDir,
+    inspectPort,
+    stop: () => stopChild(server.child),
+  }
+}
+
+/** `@y/websocket-server` 0.1.1 through its own bin script; it uses the whole path as room name. */
+export async function startAnchor(inspect = false): Promise<Peer> {
+  const pkg = JSON.parse(readFileSync(join(ANCHOR_PACKAGE, 'package.json'), 'utf8')) as {
+    version: string
+    bin: Record<string, string>
+  }
+  const port = await freePort()
+  const inspectPort = inspect ? await freePort() : undefined
+  const bin = join(ANCHOR_PACKAGE, pkg.bin['y-websocket-server'])
+  const env: Record<string, string> = { HOST: '127.0.0.1', PORT: String(port) }
+  if (inspectPort) env.NODE_OPTIONS = inspectorNodeOptions(inspectPort)
+  const child = await spawnUntil(process.execPath, [bin], env, /running at/)
+  return {
+    name: `@y/websocket-server ${pkg.version}`,
+    urls: [`ws://127.0.0.1:${port}`],
+    pids: [child.pid!],
+    inspectPort,
+    stop: () => stopChild(child),
+  }
+}
+
+/**
+ * Our server in Redis mode: a fresh redis-server and two instances with the same REDIS_URL.
+ * Returns null (after stopping what it started) when the server does not report
+ * `"store":"redis"` on /healthz, i.e. when this build has no Redis mode.
+ */
+export async function startOursRedis(): Promise<Peer | null> {
+  const redisPort = await freePort()
+  const redis = await spawnUntil(
+    REDIS_SERVER_PATH,
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {},
+    /Ready to accept connections/,
+  )
+  const env = { ...BENCH_SERVER_ENV, REDIS_URL: `redis://127.0.0.1:${redisPort}` }
+  const instances: Array<Awaited<ReturnType<typeof startServerProcess>>> = []
+  const stopAll = async () => {
+    await Promise.all(instances.map((i) => stopChild(i.child)))
+    await stopChild(redis)
+  }
+  try {
+    for (let i = 0; i < 2; i++) instances.push(await startServerProcess(tempDataDir(), env))
+    const health = await Promise.all(instances.map((i) => healthz(i.port)))
+    if (!health.every((h) => h.store === 'redis')) {
+      await stopAll()
+      return null
+    }
+  } catch (error) {
+    await stopAll()
+    console.log(`Redis mode: failed to start (${String(error).slice(0, 200)})`)
+    return null
+  }
+  return {
+    name: 'Samenbord (Redis, 2 instances)',
+    urls: instances.map((i) => i.url),
+    pids: [...instances.map((i) => i.child.pid!), redis.pid!],
+    stop: stopAll,
+  }
+}
+
+/** Resident memory of a process in bytes (VmRSS from /proc). */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const match = status.match(/VmRSS:\s+(\d+)\s+kB/)
+  if (!match) throw new Error(`no VmRSS for process ${pid}`)
+  return Number(match[1]) * 1024
+}
+
+/** Where the SQLite store of our server lives inside its data folder. */
+export function sqliteFileOf(dataDir: string): string {
+  return join(dataDir, SQLITE_FILE_NAME)
+}
+
+export { freePort, REDIS_SERVER_PATH }
