@@ -15,7 +15,7 @@ import { RECORDS_ARRAY } from '../client/sync/yRecords'
 
 process.setMaxListeners(0)
 
-/** Longest a command may wait for connections or deliveries before it gives up. */
+/** Longest a command may wait for connections or deliveries before it gives up (env: for debugging). */
 const COMMAND_TIMEOUT_MS = Number(process.env.BENCH_COMMAND_TIMEOUT_MS ?? 120_000)
 /** How often a waiting command checks its counters. */
 const POLL_INTERVAL_MS = 2
@@ -104,8 +104,9 @@ async function waitUntil(done: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** The first clients' state, for the message of a timeout. */
 function debugState(): string {
-  return clients.map((c) => `${c.spec.indexInRoom}:${c.doc.getMap(BENCH_MAP).size}${c.provider.wsconnected ? '' : '!ws'}${c.provider.synced ? '' : '!sync'}`).join(' ')
+  return clients.slice(0, 20).map((c) => `${c.spec.indexInRoom}:${c.doc.getMap(BENCH_MAP).size}${c.provider.wsconnected ? '' : '!ws'}${c.provider.synced ? '' : '!sync'}`).join(' ')
 }
 
 function closeSummary(): string {

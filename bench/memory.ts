@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { newBoardId } from '../protocol/boardId'
-import { joinAsParticipant, leave, realisticShapes } from './boardSeed'
+import { recordsOf } from '../client/sync/yRecords'
+import { endFrame, joinAsParticipant, leave, realisticShapes, waitForRecords, type Participant } from './boardSeed'
 import { ClientPool, roomSpecs } from './clientPool'
 import { collectGarbage, jsHeapUsed } from './inspector'
 import { rssBytes, startAnchor, startOursSqlite, type Peer } from './peers'
@@ -81,15 +82,19 @@ export async function runMemoryGroup(quick: boolean): Promise<Section> {
         await pool.connect(roomSpecs(Array.from({ length: emptyBoards }, () => newBoardId()), 1, peer.urls))
       })
       // 2. One board with 2,000 realistic shapes, written through the binding by one client that stays.
-      let writer: Awaited<ReturnType<typeof joinAsParticipant>> | null = null
+      const writers: Participant[] = []
       const big = await measureLoad(start, pool, 1, async (peer) => {
-        writer = await joinAsParticipant(peer.urls[0], newBoardId())
+        const boardId = newBoardId()
+        const writer = await joinAsParticipant(peer.urls[0], boardId)
+        writers.push(writer)
         writer.store.put(realisticShapes(SHAPES_ON_BIG_BOARD))
+        await endFrame(writer.store)
         docBytes = Y.encodeStateAsUpdate(writer.doc).byteLength
-        // A second client that has synced proves the server holds the whole board.
-        await pool.connect(roomSpecs([writer.provider.roomname], 1, peer.urls, false))
+        // The server holds the whole board once a fresh client sees every record; a second client stays.
+        await waitForRecords(peer.urls[0], boardId, recordsOf(writer.doc).map.size)
+        await pool.connect(roomSpecs([boardId], 1, peer.urls, false))
       })
-      if (writer) await leave(writer)
+      for (const writer of writers) await leave(writer)
       // 3. Idle connections on one empty board, without presence (see the method note).
       const idle = await measureLoad(start, pool, idleConnections, async (peer) => {
         await pool.connect(roomSpecs([newBoardId()], idleConnections, peer.urls, false))

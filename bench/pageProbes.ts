@@ -54,8 +54,9 @@ export function frameDeltas(page: Page, ms: number): Promise<number[]> {
 
 /**
  * What one remote change costs the page: `store.mergeRemoteChanges(() => store.put(records))`,
- * as the binding does for each incoming Yjs update, for `batch` moved shapes at once (records
- * cloned through JSON, as they arrive from Yjs). Median milliseconds per call, by batch size.
+ * as the binding does once per animation frame with the remote changes that arrived in it, for
+ * `batch` moved shapes at once (records cloned through JSON, as they arrive from Yjs). Median
+ * milliseconds per call, by batch size.
  * The moves are remote, so the binding does not send them; they cancel out (±5 px).
  */
 export function remotePutCost(page: Page, batches: number[]): Promise<Record<number, number>> {

@@ -76,7 +76,7 @@ function cpuMs(pids: number[]): number {
 
 /**
  * One scenario against one peer. Phase 1 (latency): every room gets one edit per
- * PACED_INTERVAL_MS, written by its clients in turn, stamped with the send time; every other
+ * `s.intervalMs`, written by its clients in turn, stamped with the send time; every other
  * client of the room records edit-to-remote-apply time. Phase 2 (throughput): every client sends
  * its share of BURST_EDITS_PER_ROOM at once; remote applies per second until the last arrived.
  */
@@ -114,14 +114,17 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
   const scenarios = quick ? QUICK : FULL
   const rounds = quick ? 1 : ROUNDS
   const pacedEdits = quick ? 50 : PACED_EDITS_PER_ROUND
-  const peers: Peer[] = [await startOursSqlite(), await startAnchor()]
-  const redis = await startOursRedis()
-  if (redis) peers.splice(1, 0, redis)
-  else console.log('Redis mode: not available')
+  const peers: Peer[] = []
+  let redis: Peer | null = null
   const pool = new ClientPool(CLIENT_WORKERS)
   const samples = new Map<string, Sample[]>()
   const key = (s: Scenario, peer: Peer) => `${label(s)} ${peer.name}`
   try {
+    peers.push(await startOursSqlite())
+    redis = await startOursRedis()
+    if (redis) peers.push(redis)
+    else console.log('Redis mode: not available')
+    peers.push(await startAnchor())
     // Warm-up (JIT, first board): not reported.
     for (const peer of peers) await measure(pool, peer, { rooms: 1, clientsPerRoom: 10, intervalMs: PACED_INTERVAL_MS }, 20)
     for (let round = 0; round < rounds; round++) {
