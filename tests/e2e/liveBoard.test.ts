@@ -85,6 +85,26 @@ describe('live board in two real browsers', () => {
     await pageA.evaluate(() => navigator.serviceWorker.ready)
     await contextA.setOffline(true)
     await waitForConnection(pageA, 'offline')
+    // y-indexeddb stores each update in its own IndexedDB transaction; count them to know when
+    // the offline edit is on the device before reloading.
+    const storedUpdates = () =>
+      pageA.evaluate(
+        (name) =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open(name)
+            open.onerror = () => reject(open.error)
+            open.onsuccess = () => {
+              const db = open.result
+              const count = db.transaction('updates', 'readonly').objectStore('updates').count()
+              count.onsuccess = () => {
+                resolve(count.result)
+                db.close()
+              }
+            }
+          }),
+        `samenbord-${new URL(boardUrl).pathname.split('/')[2]}`,
+      )
+    const storedBefore = await storedUpdates()
     await pageA.evaluate(() => {
       const editor = window.editor!
       editor.createShape({
@@ -96,6 +116,7 @@ describe('live board in two real browsers', () => {
         },
       })
     })
+    await expect.poll(storedUpdates).toBeGreaterThan(storedBefore)
     await pageA.reload()
     await pageA.waitForFunction(() => Boolean(window.editor))
     await expect.poll(() => noteTexts(pageA)).toHaveLength(2)
