@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { SQLITE_FILE_NAME } from '../server/app'
 import { freePort, REDIS_SERVER_PATH } from '../tests/support/redis'
@@ -89,7 +89,10 @@ export async function startOursSqlite(env: Record<string, string> = {}, inspect 
     pids: [server.child.pid!],
     dataDir,
     inspectPort,
-    stop: () => stopChild(server.child),
+    stop: async () => {
+      await stopChild(server.child)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
   }
 }
 
@@ -129,12 +132,17 @@ export async function startOursRedis(): Promise<Peer | null> {
   )
   const env = { ...BENCH_SERVER_ENV, REDIS_URL: `redis://127.0.0.1:${redisPort}` }
   const instances: Array<Awaited<ReturnType<typeof startServerProcess>>> = []
+  const dataDirs: string[] = []
   const stopAll = async () => {
     await Promise.all(instances.map((i) => stopChild(i.child)))
     await stopChild(redis)
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true })
   }
   try {
-    for (let i = 0; i < 2; i++) instances.push(await startServerProcess(tempDataDir(), env))
+    for (let i = 0; i < 2; i++) {
+      dataDirs.push(tempDataDir())
+      instances.push(await startServerProcess(dataDirs[i], env))
+    }
     const health = await Promise.all(instances.map((i) => healthz(i.port)))
     if (!health.every((h) => h.store === 'redis')) {
       await stopAll()
