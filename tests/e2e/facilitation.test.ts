@@ -1,40 +1,17 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectErrors, launchBrowser, requireBuiltClient, screenshot, waitForConnection } from '../support/browser'
-import { startServer } from '../support/server'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { collectErrors, contextAs, openBoard, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
 
-let browser: Browser
-let started: Awaited<ReturnType<typeof startServer>>
-let base: string
+const app = useAppInBrowser()
 
-beforeAll(async () => {
-  requireBuiltClient()
-  browser = await launchBrowser()
-  started = await startServer({ STATIC_DIR: 'dist' })
-  base = `http://127.0.0.1:${started.port}`
-})
-afterAll(async () => {
-  await browser?.close()
-  await started?.server.close()
-})
-
-async function pageAs(name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } })
-  await context.addInitScript((n) => localStorage.setItem('samenbord:name', n), name)
-  return context.newPage()
-}
-async function open(page: Page, url: string) {
-  await page.goto(url)
-  await page.waitForFunction(() => Boolean(window.editor))
-  await waitForConnection(page, 'connected')
-}
+const pageAs = async (name: string) => (await contextAs(app.browser, name, { width: 1500, height: 950 })).newPage()
 const remaining = (page: Page) => page.getByTestId('timer').getAttribute('data-remaining-ms').then(Number)
 
 describe('running a meeting: facilitator, participant and viewer', () => {
   it('title, steps, a shared timer, bringing everyone along, and a voting round', async () => {
     const facilitator = await pageAs('Gespreksleider')
     const errors = collectErrors(facilitator)
-    await facilitator.goto(base + '/')
+    await facilitator.goto(app.base + '/')
     await facilitator.getByTestId('new-board-from-template').click()
     await facilitator.getByTestId('template-intervisie').click()
     await facilitator.waitForURL(/#t=/)
@@ -50,8 +27,8 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     await facilitator.getByTestId('board-title-input').press('Enter')
     const participant = await pageAs('Deelnemer')
     const viewer = await pageAs('Kijker')
-    await open(participant, participantLink)
-    await open(viewer, viewerLink)
+    await openBoard(participant, participantLink)
+    await openBoard(viewer, viewerLink)
     for (const page of [participant, viewer]) {
       await expect.poll(() => page.getByTestId('board-title').textContent()).toBe('Intervisie 12 maart')
     }
@@ -69,7 +46,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     const [a, b, c] = await Promise.all([remaining(facilitator), remaining(participant), remaining(viewer)])
     expect(Math.max(a, b, c) - Math.min(a, b, c)).toBeLessThan(1000)
     const late = await pageAs('Laatkomer')
-    await open(late, participantLink)
+    await openBoard(late, participantLink)
     const [f, l] = await Promise.all([remaining(facilitator), remaining(late)])
     expect(Math.abs(f - l)).toBeLessThan(1000)
     await facilitator.getByTestId('timer-pause').click()
@@ -131,7 +108,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
       .toBe(await facilitator.evaluate(() => Math.round(window.editor!.getViewportPageBounds().center.x)))
 
     // "Mijn borden" on the facilitator's device shows the board with its title.
-    await facilitator.goto(base + '/')
+    await facilitator.goto(app.base + '/')
     await expect.poll(() => facilitator.getByTestId('my-boards').textContent()).toContain('Intervisie 12 maart')
     expect(errors).toEqual([])
   })
@@ -139,7 +116,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
   it('snapshots, restore with undo, the report, exports, and a copy for the next meeting', async () => {
     const facilitator = await pageAs('Gespreksleider')
     const errors = collectErrors(facilitator)
-    await facilitator.goto(base + '/')
+    await facilitator.goto(app.base + '/')
     await facilitator.getByTestId('new-board-from-template').click()
     await facilitator.getByTestId('template-plg-cyclus').click()
     await facilitator.waitForURL(/#t=/)
@@ -151,7 +128,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     const participantLink = await facilitator.getByTestId('link-participant').inputValue()
     await facilitator.keyboard.press('Escape')
     const participant = await pageAs('Deelnemer')
-    await open(participant, participantLink)
+    await openBoard(participant, participantLink)
 
     // The participant puts two notes in step 2's area.
     const stepTitle = await participant.evaluate(() => {
@@ -227,7 +204,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
 
   it('private writing: notes reach no other browser (nor the board on the server) until the reveal', async () => {
     const facilitator = await pageAs('Gespreksleider')
-    await facilitator.goto(base + '/')
+    await facilitator.goto(app.base + '/')
     await facilitator.getByTestId('new-board').click()
     await facilitator.waitForURL(/#t=/)
     await facilitator.waitForFunction(() => Boolean(window.editor))
@@ -237,7 +214,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     const participantLink = await facilitator.getByTestId('link-participant').inputValue()
     await facilitator.keyboard.press('Escape')
     const participant = await pageAs('Deelnemer')
-    await open(participant, participantLink)
+    await openBoard(participant, participantLink)
 
     await facilitator.getByTestId('private-start').click()
     await participant.getByTestId('private-banner').waitFor()
@@ -250,8 +227,8 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     const writerKey = await participant.evaluate((id) => localStorage.getItem(`samenbord:writer:${id}`), boardId)
     const privateRoom = `${boardId}.prive.${writerKey}`
     // Once the note is stored in the participant's private room, it is still nowhere else.
-    await expect.poll(() => started.server.store.logLength(privateRoom)).toBeGreaterThan(0)
-    const boardState = Buffer.from(await started.server.relay.currentState(boardId)).toString('latin1')
+    await expect.poll(() => app.server.store.logLength(privateRoom)).toBeGreaterThan(0)
+    const boardState = Buffer.from(await app.server.relay.currentState(boardId)).toString('latin1')
     expect(boardState).not.toContain('Geheim idee')
     expect(await facilitator.evaluate(() => JSON.stringify(window.samenbordDoc!.toJSON()))).not.toContain('Geheim idee')
     expect(await facilitator.evaluate(() => window.editor!.getCurrentPageShapes().length)).toBe(0)

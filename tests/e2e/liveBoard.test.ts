@@ -1,32 +1,9 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { newBoardId } from '../../protocol/boardId'
-import {
-  collectErrors,
-  launchBrowser,
-  openBoard,
-  recordRequests,
-  requireBuiltClient,
-  screenshot,
-  waitForConnection,
-} from '../support/browser'
-import { startServer } from '../support/server'
+import { collectErrors, openBoard, recordRequests, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
 
-type Started = Awaited<ReturnType<typeof startServer>>
-let browser: Browser
-let started: Started
-let base: string
-
-beforeAll(async () => {
-  requireBuiltClient()
-  browser = await launchBrowser()
-  started = await startServer({ STATIC_DIR: 'dist' })
-  base = `http://127.0.0.1:${started.port}`
-})
-afterAll(async () => {
-  await browser?.close()
-  await started?.server.close()
-})
+const app = useAppInBrowser()
 
 /** Text of all note shapes on the current page, read from the model (not pixels). */
 function noteTexts(page: Page): Promise<string[]> {
@@ -39,13 +16,13 @@ function noteTexts(page: Page): Promise<string[]> {
 
 describe('live board in two real browsers', () => {
   it('shares notes, cursors and offline edits; keeps the board on reload; stays on localhost', async () => {
-    const contextA = await browser.newContext()
-    const contextB = await browser.newContext()
+    const contextA = await app.browser.newContext()
+    const contextB = await app.browser.newContext()
     const requests = [...[contextA, contextB].map(recordRequests)]
     const pageA = await contextA.newPage()
     const pageB = await contextB.newPage()
     const errors = [...collectErrors(pageA), ...collectErrors(pageB)]
-    const boardUrl = `${base}/b/${newBoardId()}`
+    const boardUrl = `${app.base}/b/${newBoardId()}`
 
     // Step 1: both open the board and say who they are.
     await openBoard(pageA, boardUrl, 'Anna')

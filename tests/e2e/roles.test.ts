@@ -1,40 +1,17 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectErrors, launchBrowser, requireBuiltClient, screenshot, waitForConnection } from '../support/browser'
-import { startServer } from '../support/server'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { collectErrors, contextAs, openBoard, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
 
-let browser: Browser
-let started: Awaited<ReturnType<typeof startServer>>
-let base: string
+const app = useAppInBrowser()
 
-beforeAll(async () => {
-  requireBuiltClient()
-  browser = await launchBrowser()
-  started = await startServer({ STATIC_DIR: 'dist' })
-  base = `http://127.0.0.1:${started.port}`
-})
-afterAll(async () => {
-  await browser?.close()
-  await started?.server.close()
-})
-
-async function pageAs(name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
-  await context.addInitScript((n) => localStorage.setItem('samenbord:name', n), name)
-  return context.newPage()
-}
-async function ready(page: Page, url: string) {
-  await page.goto(url)
-  await page.waitForFunction(() => Boolean(window.editor))
-  await waitForConnection(page, 'connected')
-}
+const pageAs = async (name: string) => (await contextAs(app.browser, name)).newPage()
 const shapeCount = (page: Page) => page.evaluate(() => window.editor!.getCurrentPageShapeIds().size)
 
 describe('role links in three browsers: facilitator, participant, viewer', () => {
   it('shares links with a QR code; the viewer cannot change the board, even through the editor API', async () => {
     const facilitator = await pageAs('Gespreksleider')
     const errors = collectErrors(facilitator)
-    await facilitator.goto(base + '/')
+    await facilitator.goto(app.base + '/')
     await facilitator.getByTestId('new-board').click()
     await facilitator.waitForURL(/#t=/)
     await facilitator.waitForFunction(() => Boolean(window.editor))
@@ -50,8 +27,8 @@ describe('role links in three browsers: facilitator, participant, viewer', () =>
 
     const participant = await pageAs('Deelnemer')
     const viewer = await pageAs('Kijker')
-    await ready(participant, participantLink)
-    await ready(viewer, viewerLink)
+    await openBoard(participant, participantLink)
+    await openBoard(viewer, viewerLink)
     expect(await viewer.evaluate(() => window.editor!.getIsReadonly())).toBe(true)
     expect(await viewer.getByTestId('insert-template').count()).toBe(0)
     expect(await participant.evaluate(() => window.editor!.getIsReadonly())).toBe(false)
@@ -86,15 +63,15 @@ describe('role links in three browsers: facilitator, participant, viewer', () =>
 
   it('a wrong token gets a clear page, and "Mijn borden" lists the board', async () => {
     const page = await pageAs('Iemand')
-    await page.goto(base + '/')
+    await page.goto(app.base + '/')
     await page.getByTestId('new-board').click()
     await page.waitForURL(/#t=/)
     const boardPath = new URL(page.url()).pathname
-    await page.goto(`${base}${boardPath}#t=${'A'.repeat(22)}`)
+    await page.goto(`${app.base}${boardPath}#t=${'A'.repeat(22)}`)
     await page.reload()
     await page.getByTestId('link-error').waitFor()
     expect(await page.getByTestId('link-error').textContent()).toContain('Deze link hoort niet bij dit bord')
-    await page.goto(base + '/')
+    await page.goto(app.base + '/')
     await page.getByTestId('my-boards').waitFor()
     expect(await page.locator('[data-testid="my-boards"] li').count()).toBe(1)
   })

@@ -1,31 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { newBoardId } from '../../protocol/boardId'
 import { TEMPLATES } from '../../templates/registry'
-import { collectErrors, launchBrowser, openBoard, requireBuiltClient, screenshot } from '../support/browser'
-import { startServer } from '../support/server'
+import { collectErrors, contextAs, openBoard, screenshot, useAppInBrowser } from '../support/browser'
 
-let browser: Browser
-let started: Awaited<ReturnType<typeof startServer>>
-let base: string
+const app = useAppInBrowser()
 
-beforeAll(async () => {
-  requireBuiltClient()
-  browser = await launchBrowser()
-  started = await startServer({ STATIC_DIR: 'dist' })
-  base = `http://127.0.0.1:${started.port}`
-})
-afterAll(async () => {
-  await browser?.close()
-  await started?.server.close()
-})
-
-/** A browser context whose user has already told their name (no dialog). */
-async function participant(name: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } })
-  await context.addInitScript((n) => localStorage.setItem('samenbord:name', n), name)
-  return context
-}
+const participant = (name: string) => contextAs(app.browser, name, { width: 1600, height: 1000 })
 
 const shapeIds = (page: Page) =>
   page.evaluate(() => [...window.editor!.getCurrentPageShapeIds()].sort())
@@ -62,7 +43,7 @@ describe('templates in real browsers', () => {
     const context = await participant('Fien')
     const page = await context.newPage()
     const errors = collectErrors(page)
-    await page.goto(base + '/')
+    await page.goto(app.base + '/')
     await page.getByTestId('new-board-from-template').click()
     await page.getByTestId('template-van-naar').click()
     await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}#t=[A-Za-z0-9_-]{22}$/)
@@ -80,7 +61,7 @@ describe('templates in real browsers', () => {
       const pageA = await contextA.newPage()
       const pageB = await contextB.newPage()
       const errors = [...collectErrors(pageA), ...collectErrors(pageB)]
-      const boardUrl = `${base}/b/${newBoardId()}`
+      const boardUrl = `${app.base}/b/${newBoardId()}`
       await openBoard(pageA, `${boardUrl}?sjabloon=${template.id}`)
       const expected = template.build({ x: 0, y: 0 }).shapes.length
       await expect.poll(async () => (await shapeIds(pageA)).length).toBe(expected)
@@ -113,7 +94,7 @@ describe('templates in real browsers', () => {
     const contextB = await participant('Bram')
     const pageA = await contextA.newPage()
     const pageB = await contextB.newPage()
-    const boardUrl = `${base}/b/${newBoardId()}`
+    const boardUrl = `${app.base}/b/${newBoardId()}`
     await openBoard(pageA, boardUrl)
     await openBoard(pageB, boardUrl)
     await pageA.evaluate(() => {

@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import type { SamenbordServer } from '../../server/app'
+import { startServer } from './server'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots')
@@ -68,4 +71,42 @@ export async function waitForConnection(page: Page, state: string) {
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) })
+}
+
+export interface AppInBrowser {
+  browser: Browser
+  server: SamenbordServer
+  /** http://127.0.0.1:<port> of the server, which serves the built app. */
+  base: string
+}
+
+/**
+ * One real Chromium and one real server (serving dist/) for a test file: started before its tests,
+ * stopped after them. The fields are filled in by the time the tests run.
+ */
+export function useAppInBrowser(): AppInBrowser {
+  const app = {} as AppInBrowser
+  beforeAll(async () => {
+    requireBuiltClient()
+    app.browser = await launchBrowser()
+    const started = await startServer({ STATIC_DIR: 'dist' })
+    app.server = started.server
+    app.base = `http://127.0.0.1:${started.port}`
+  })
+  afterAll(async () => {
+    await app.browser?.close()
+    await app.server?.close()
+  })
+  return app
+}
+
+/** A fresh browser context (own storage) whose user has already told their name. */
+export async function contextAs(
+  browser: Browser,
+  name: string,
+  viewport = { width: 1400, height: 900 },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport })
+  await context.addInitScript((n) => localStorage.setItem('samenbord:name', n), name)
+  return context
 }
