@@ -59,6 +59,18 @@ const QUICK: Scenario[] = [
   { rooms: 10, clientsPerRoom: 10, intervalMs: MANY_ROOMS_INTERVAL_MS },
 ]
 
+/**
+ * BENCH_SCENARIOS=50x10@20,1x300@20 runs only those rows (for work on one of them; run.ts then
+ * writes a partial report), BENCH_ROUNDS=2 fewer rounds.
+ */
+export const scenarioFilter = process.env.BENCH_SCENARIOS?.split(',').map((x) => x.trim()).filter(Boolean)
+function selectScenarios(all: Scenario[]): Scenario[] {
+  if (!scenarioFilter) return all
+  const picked = all.filter((s) => scenarioFilter.includes(`${s.rooms}x${s.clientsPerRoom}@${s.intervalMs}`))
+  if (picked.length === 0) throw new Error(`BENCH_SCENARIOS matches none of ${all.map((s) => `${s.rooms}x${s.clientsPerRoom}@${s.intervalMs}`).join(', ')}`)
+  return picked
+}
+
 /** "min–max" of per-round figures. */
 const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`
 const label = (s: Scenario) => `${s.rooms} × ${s.clientsPerRoom}, ${s.intervalMs} ms`
@@ -111,8 +123,8 @@ export async function measure(pool: ClientPool, peer: Peer, s: Scenario, pacedEd
  * machine hits all peers alike; the rounds' samples are pooled.
  */
 export async function runRelayGroup(quick: boolean): Promise<Section> {
-  const scenarios = quick ? QUICK : FULL
-  const rounds = quick ? 1 : ROUNDS
+  const scenarios = selectScenarios(quick ? QUICK : FULL)
+  const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : ROUNDS))
   const pacedEdits = quick ? 50 : PACED_EDITS_PER_ROUND
   const peers: Peer[] = []
   let redis: Peer | null = null

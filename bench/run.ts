@@ -5,7 +5,7 @@ import { dirname } from 'node:path'
 import { runClientGroup } from './clientApp'
 import { runGrowthGroup } from './docGrowth'
 import { runMemoryGroup } from './memory'
-import { runRelayGroup } from './relayLatency'
+import { runRelayGroup, scenarioFilter } from './relayLatency'
 import type { Section } from './stats'
 
 /**
@@ -75,14 +75,14 @@ const header =
   `# Performance\n\n` +
   `Written by \`${quick ? 'QUICK=1 ' : ''}npm run bench\` (bench/run.ts) on ${new Date(startedAt).toISOString()}, ` +
   `commit ${commit()}; the run took ${minutes.toFixed(1)} minutes. \`QUICK=1 npm run bench\` runs small sizes in about ` +
-  `2 minutes and writes test-output/performance-quick.md instead; \`BENCH_GROUPS=relay,memory,growth,client\` picks groups.\n\n` +
+  `2 minutes and writes test-output/performance-quick.md instead; \`BENCH_GROUPS=relay,memory,growth,client\` picks groups, \`BENCH_SCENARIOS=50x10@20\` relay rows and \`BENCH_ROUNDS=2\` relay rounds (those write test-output/performance-partial.md).\n\n` +
   `Machine: ${machine}. The machine is shared with other work running at the same time, so absolute ` +
   `figures are noisy; within a group the servers are measured in one run, one after another per ` +
   `scenario, so their ratios are the figures to trust.${quick ? ' QUICK=1: small sizes, not the full suite.' : ''}\n`
 const body = sections
   .map((s) => `## ${s.title}\n\n${s.method}\n\n${s.tables.join('\n\n')}\n${s.notes ? `\n${s.notes}\n` : ''}`)
   .join('\n')
-const partial = selected.length < Object.keys(groups).length
+const partial = selected.length < Object.keys(groups).length || scenarioFilter !== undefined || process.env.BENCH_ROUNDS !== undefined
 const file = quick ? 'test-output/performance-quick.md' : partial ? 'test-output/performance-partial.md' : 'docs/performance.md'
 mkdirSync(dirname(file), { recursive: true })
 writeFileSync(file, `${header}\n${body}${handWritten(file)}`)

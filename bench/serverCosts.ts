@@ -35,11 +35,15 @@ function timeEach(updates: Uint8Array[], step: (u: Uint8Array) => void): number[
   })
 }
 
+/** Appends committed together in the batched measurement: a busy turn of the event loop. */
+const BATCH = 20
+
 /**
  * What our server does per incoming update besides what the anchor does, timed in this process:
- * the emptiness check (Y.decodeUpdate) and the SQLite append (one transaction per update, WAL,
- * synchronous=NORMAL; a WAL checkpoint runs inside an append every ~1,000 pages and blocks the
- * event loop), next to the Y.applyUpdate both servers do. Returns a markdown table.
+ * the emptiness check (Y.decodeUpdate) and the SQLite append (WAL, synchronous=NORMAL; a WAL
+ * checkpoint runs inside a commit every ~1,000 pages and blocks the event loop), once with one
+ * commit per update and once as the server does it, all appends of a turn in one commit (here
+ * BATCH at a time), next to the Y.applyUpdate both servers do. Returns a markdown table.
  */
 export function measureServerCosts(): string {
   const { initial, moves: updates } = moveUpdates(UPDATES)
@@ -49,9 +53,23 @@ export function measureServerCosts(): string {
   const apply = timeEach(updates, (u) => Y.applyUpdate(doc, u))
   const decode = timeEach(updates, (u) => Y.decodeUpdate(u))
   const dir = mkdtempSync(join(tmpdir(), 'samenbord-bench-'))
-  const store = new SqliteBoardStore(join(dir, 'costs.sqlite'))
-  const append = timeEach(updates, (u) => store.append('board', u))
-  store.close()
+  const single = new SqliteBoardStore(join(dir, 'single.sqlite'))
+  const appendEach = timeEach(updates, (u) => {
+    void single.append('board', u)
+    single.flush()
+  })
+  single.close()
+  const batched = new SqliteBoardStore(join(dir, 'batched.sqlite'))
+  const appendBatched: number[] = []
+  for (let i = 0; i < updates.length; i += BATCH) {
+    const chunk = updates.slice(i, i + BATCH)
+    const t = performance.now()
+    for (const u of chunk) void batched.append('board', u)
+    batched.flush()
+    const perUpdate = ((performance.now() - t) * 1000) / chunk.length
+    for (let k = 0; k < chunk.length; k++) appendBatched.push(perUpdate)
+  }
+  batched.close()
   rmSync(dir, { recursive: true, force: true })
   const row = (name: string, t: number[], both: string) => [
     name,
@@ -64,8 +82,9 @@ export function measureServerCosts(): string {
     [`per update (${UPDATES.toLocaleString('en')} moves, ${bytes.toFixed(0)} B each)`, 'done by', 'mean µs', 'p99 µs', 'max ms'],
     [
       row('Y.applyUpdate', apply, 'both servers'),
-      row('Y.decodeUpdate (is it empty?)', decode, 'ours'),
-      row('SQLite append (WAL, NORMAL)', append, 'ours, SQLite mode'),
+      row('Y.decodeUpdate (is it empty? which roots?)', decode, 'ours'),
+      row('SQLite append, one commit per update', appendEach, 'ours before batching'),
+      row(`SQLite append, ${BATCH} per commit (per update)`, appendBatched, 'ours, SQLite mode'),
     ],
   )
 }

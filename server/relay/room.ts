@@ -147,8 +147,11 @@ export class Room {
     } catch {
       throw new ProtocolError(CloseCode.MalformedMessage, 'update could not be decoded')
     }
-    // A client's sync step 2 is often empty; that is not a write.
-    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return
+    // A client's sync step 2 is often empty, or repeats deletions the board has already (every
+    // reconnect of a viewer whose copy holds a deleted note): that is not a write.
+    if (decoded.structs.length === 0) {
+      if (decoded.ds.clients.size === 0 || rootsTouched(this.doc, decoded).size === 0) return
+    }
     if (!canWrite(conn.role)) throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
     if (conn.role !== 'facilitator') {
       for (const root of rootsTouched(this.doc, decoded)) {
@@ -244,23 +247,30 @@ export class Room {
   }
 
   /**
-   * Runs a store operation, then `after`, in the order of calls. Synchronous stores (SQLite)
-   * finish within this call, so an update is on disk before the same tick relays it.
+   * Runs a store operation, then `after`, in the order of calls. A store that keeps its
+   * operations in call order by itself (`ordersWrites`: SQLite batches a turn's appends into one
+   * commit) gets each operation at once and only `after` waits; for others an operation starts
+   * when the previous one has finished. Either way an update is durable before it is relayed.
    */
   private write(op: () => void | Promise<void>, after: () => void, onError: (e: unknown) => void): void {
+    if (this.pendingWrites > 0 && !this.store.ordersWrites) {
+      this.chain(this.writeChain.then(op).then(after, onError))
+      return
+    }
+    let result: void | Promise<void>
+    try {
+      result = op()
+    } catch (error) {
+      onError(error)
+      return
+    }
     if (this.pendingWrites === 0) {
-      let result: void | Promise<void>
-      try {
-        result = op()
-      } catch (error) {
-        onError(error)
-        return
-      }
       if (!result) return after()
       this.chain(result.then(after, onError))
       return
     }
-    this.chain(this.writeChain.then(op).then(after, onError))
+    // Promise.all handles a rejection of `result` at once (no unhandled rejection while waiting).
+    this.chain(Promise.all([this.writeChain, result]).then(after, onError))
   }
 
   private chain(next: Promise<void>): void {

@@ -27,6 +27,11 @@ export interface PeerListener {
 export interface BoardStore {
   /** 'sqlite', 'redis', …: shown on /healthz. */
   readonly kind: string
+  /**
+   * True when `append` and `compact` take effect in the order they are called even while
+   * earlier promises are pending; the relay then issues them at once instead of one after another.
+   */
+  readonly ordersWrites?: boolean
   /** All stored updates of a board, oldest first; empty when the board is new. */
   load(boardId: string): Promise<Uint8Array[]>
   /** Appends one Yjs update to the board's log. */

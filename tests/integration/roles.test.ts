@@ -61,6 +61,29 @@ describe('role links, enforced by the server', () => {
     expect(participant.doc.getMap('m').get('note')).toBe('van deelnemer')
   })
 
+  it('a viewer whose copy holds deleted notes reconnects without being refused', async () => {
+    const { board, join } = await setup()
+    const participant = join(board.tokens.participant)
+    const viewer = join(board.tokens.viewer)
+    await Promise.all([whenSynced(participant.provider), whenSynced(viewer.provider)])
+    const notes = participant.doc.getArray<string>('tl_records')
+    notes.push(['eerste', 'tweede'])
+    notes.delete(0, 1)
+    await vi.waitFor(() => expect(viewer.doc.getArray('tl_records').toArray()).toEqual(['tweede']))
+    let closedWith: number | null = null
+    viewer.provider.on('connection-close', (e: { code: number } | null) => {
+      if (e && e.code !== 1000 && e.code !== 1005) closedWith = e.code
+    })
+    // A network blip: its sync step 2 now repeats the deletion the server has already.
+    viewer.provider.disconnect()
+    viewer.provider.connect()
+    await whenSynced(viewer.provider)
+    notes.push(['derde'])
+    await vi.waitFor(() => expect(viewer.doc.getArray('tl_records').toArray()).toEqual(['tweede', 'derde']))
+    expect(viewer.provider.wsconnected).toBe(true)
+    expect(closedWith).toBeNull()
+  })
+
   it('refuses a connection without a token or with another board\'s token', async () => {
     const { board, join, port } = await setup()
     expect(await join(null).closed).toBe(CloseCode.Forbidden)

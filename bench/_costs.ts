@@ -1,0 +1,2 @@
+import { measureServerCosts } from './serverCosts'
+console.log(measureServerCosts())
