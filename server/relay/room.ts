@@ -22,6 +22,8 @@ export interface RoomOptions {
 const FROM_STORE = Symbol('from-store')
 /** Pending (not yet integrable) update bytes a board may hold while their dependencies arrive. */
 export const MAX_PENDING_UPDATE_BYTES = 256 * 1024
+/** Wait before writing updates again after the store failed. */
+export const STORE_RETRY_MS = 1000
 
 function pendingBytes(doc: Y.Doc): number {
   return (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0)
@@ -30,6 +32,12 @@ function pendingBytes(doc: Y.Doc): number {
 function dropPending(doc: Y.Doc): void {
   doc.store.pendingStructs = null
   doc.store.pendingDs = null
+}
+
+/** Writes waiting for one store commit, run in the order they were made. */
+interface WriteBatch {
+  commit: Promise<void>
+  callbacks: { after: () => void; onError: (e: unknown) => void }[]
 }
 
 /** Origin of updates and presence from other server instances (stored by them already). */
@@ -50,9 +58,15 @@ export class Room {
   /** Serializes writes of stores whose operations are asynchronous. */
   private writeChain: Promise<void> = Promise.resolve()
   private pendingWrites = 0
+  /** The store commit the latest writes wait for, with what to do after it (see `write`). */
+  private openBatch: WriteBatch | null = null
   /** Awareness client ids of participants on other instances; local connections may not touch them. */
   private readonly peerClientIds = new Set<number>()
   private unsubscribe: (() => void) | null = null
+  /** Updates applied to the doc whose store write failed; retried, then relayed. */
+  private unstored: Uint8Array[] = []
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private closed = false
 
   private constructor(
     readonly boardId: string,
@@ -238,12 +252,26 @@ export class Room {
     }
     this.storedBytes += update.byteLength
     this.updatesSinceCompaction++
-    this.write(
-      () => this.store.append(this.boardId, update),
-      () => this.broadcast(updateMessage(update), origin),
-      (error) => this.onStoreFailure(error, origin),
-    )
+    this.persistAndRelay(update, origin)
     if (this.updatesSinceCompaction >= this.options.compactAfterUpdates) this.compact()
+  }
+
+  /**
+   * Stores an update, then relays it. Updates whose store write failed earlier are folded into
+   * the next write, so they are stored and relayed as soon as the store works again.
+   */
+  private persistAndRelay(update: Uint8Array | null, origin: unknown): void {
+    const earlier = this.unstored
+    this.unstored = []
+    const parts = update ? [...earlier, update] : earlier
+    if (parts.length === 0) return
+    const merged = parts.length === 1 ? parts[0] : Y.mergeUpdates(parts)
+    this.write(
+      () => this.store.append(this.boardId, merged),
+      // Earlier writers never had their own update echoed; they apply it as a no-op.
+      () => this.broadcast(updateMessage(merged), earlier.length > 0 ? undefined : origin),
+      (error) => this.onStoreFailure(error, merged, origin),
+    )
   }
 
   /**
@@ -254,6 +282,7 @@ export class Room {
    */
   private write(op: () => void | Promise<void>, after: () => void, onError: (e: unknown) => void): void {
     if (this.pendingWrites > 0 && !this.store.ordersWrites) {
+      this.openBatch = null
       this.chain(this.writeChain.then(op).then(after, onError))
       return
     }
@@ -264,13 +293,29 @@ export class Room {
       onError(error)
       return
     }
-    if (this.pendingWrites === 0) {
-      if (!result) return after()
-      this.chain(result.then(after, onError))
+    if (!result) {
+      if (this.pendingWrites === 0) return after()
+      this.openBatch = null
+      this.chain(this.writeChain.then(after))
       return
     }
+    // Appends of one turn share the store's commit: one promise reaction for all of them.
+    if (this.openBatch && this.openBatch.commit === result) {
+      this.openBatch.callbacks.push({ after, onError })
+      return
+    }
+    const batch: WriteBatch = { commit: result, callbacks: [{ after, onError }] }
+    this.openBatch = batch
+    const done = (error?: unknown) => {
+      if (this.openBatch === batch) this.openBatch = null
+      for (const cb of batch.callbacks) {
+        if (error === undefined) cb.after()
+        else cb.onError(error)
+      }
+    }
+    const fail = (error: unknown) => done(error ?? new Error('store write failed'))
     // Promise.all handles a rejection of `result` at once (no unhandled rejection while waiting).
-    this.chain(Promise.all([this.writeChain, result]).then(after, onError))
+    this.chain(this.pendingWrites === 0 ? result.then(() => done(), fail) : Promise.all([this.writeChain, result]).then(() => done(), fail))
   }
 
   private chain(next: Promise<void>): void {
@@ -280,11 +325,22 @@ export class Room {
     })
   }
 
-  /** Nothing unstored is relayed: the writer is told to come back later, and keeps its edit. */
-  private onStoreFailure(error: unknown, origin: unknown): void {
+  /**
+   * Nothing unstored is relayed. The update stays in the board's memory and in the writer's own
+   * copy; it is written (and then relayed) with the next write or a retry. The writer is
+   * disconnected so its page shows that something is wrong; it reconnects by itself.
+   */
+  private onStoreFailure(error: unknown, update: Uint8Array, origin: unknown): void {
     this.options.log('store append failed', { boardId: this.boardId, error: String(error) })
+    this.unstored.push(update)
     const conn = origin as RelayConnection | undefined
     if (conn && this.connections.has(conn)) conn.close(1011, 'storage unavailable')
+    if (!this.retryTimer && !this.closed) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null
+        this.persistAndRelay(null, undefined)
+      }, STORE_RETRY_MS)
+    }
   }
 
   private readonly onAwarenessUpdate = (
@@ -330,7 +386,9 @@ export class Room {
 
   /** Writes what is pending and frees the board's memory. */
   async close(): Promise<void> {
-    await this.compact()
+    this.closed = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    await this.compact() // the merged state includes any unstored updates
     this.unsubscribe?.()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)

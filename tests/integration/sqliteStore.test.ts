@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SqliteBoardStore } from '../../server/store/sqliteStore'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'samenbord-store-'))
+  dirs.push(dir)
+  return join(dir, 'store.sqlite')
+}
+
+/** What another process would read from the file right now (a separate connection). */
+function rowsOnDisk(file: string, boardId: string): number[][] {
+  const db = new Database(file, { readonly: true })
+  try {
+    return db
+      .prepare<[string], { data: Buffer }>('SELECT data FROM board_updates WHERE board_id = ? ORDER BY seq')
+      .all(boardId)
+      .map((row) => [...row.data])
+  } finally {
+    db.close()
+  }
+}
+
+describe('SqliteBoardStore: appends of one turn share one commit', () => {
+  it('resolves only once the update is readable by another connection, in the order appended', async () => {
+    const file = tempFile()
+    const store = new SqliteBoardStore(file)
+    const first = store.append('a', Uint8Array.of(1))
+    const second = store.append('b', Uint8Array.of(2))
+    const third = store.append('a', Uint8Array.of(3))
+    expect(first).toBe(third) // one commit for the whole turn
+    expect(rowsOnDisk(file, 'a')).toEqual([]) // nothing committed yet in this turn
+    await Promise.all([first, second, third])
+    expect(rowsOnDisk(file, 'a')).toEqual([[1], [3]])
+    expect(rowsOnDisk(file, 'b')).toEqual([[2]])
+    const next = store.append('a', Uint8Array.of(4))
+    expect(next).not.toBe(first) // a later turn gets its own commit
+    await next
+    expect(rowsOnDisk(file, 'a')).toEqual([[1], [3], [4]])
+    store.close()
+  })
+
+  it('compaction, reads and close write what is queued first', async () => {
+    const file = tempFile()
+    const store = new SqliteBoardStore(file)
+    void store.append('a', Uint8Array.of(1))
+    expect(store.logLength('a')).toBe(1)
+    void store.append('a', Uint8Array.of(2))
+    store.compact('a', Uint8Array.of(9)) // the state contains 1 and 2: they must not follow it
+    expect(await store.load('a')).toEqual([Uint8Array.of(9)])
+    void store.append('a', Uint8Array.of(3))
+    store.close()
+    expect(rowsOnDisk(file, 'a')).toEqual([[9], [3]])
+  })
+
+  it('rejects every append of a commit that fails, and later turns work again', async () => {
+    const file = tempFile()
+    const store = new SqliteBoardStore(file)
+    const bad = store.append('a', null as unknown as Uint8Array) // NOT NULL constraint
+    const good = store.append('a', Uint8Array.of(1))
+    await expect(bad).rejects.toThrow(/NOT NULL/)
+    await expect(good).rejects.toThrow(/NOT NULL/) // the transaction rolled back as a whole
+    await store.append('a', Uint8Array.of(2))
+    expect(rowsOnDisk(file, 'a')).toEqual([[2]])
+    store.close()
+  })
+})

@@ -1,0 +1,55 @@
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { newBoardId } from '../../protocol/boardId'
+import { createSamenbordServer } from '../../server/app'
+import { readConfig } from '../../server/config'
+import { SqliteBoardStore } from '../../server/store/sqliteStore'
+import { connectClient, tempDataDir, whenSynced } from '../support/server'
+
+/** The real SQLite store, with a switch that makes appends fail as a full disk would. */
+class FlakyStore extends SqliteBoardStore {
+  failing = false
+  override append(boardId: string, update: Uint8Array): Promise<void> {
+    if (this.failing) return Promise.reject(new Error('SQLITE_FULL: database or disk is full'))
+    return super.append(boardId, update)
+  }
+}
+
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+describe('when the store fails', () => {
+  it('relays nothing unstored, disconnects the writer, and stores and relays it all once the store works again', async () => {
+    const dataDir = tempDataDir()
+    const store = new FlakyStore(join(dataDir, 'flaky.sqlite'))
+    const server = createSamenbordServer(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), store)
+    const port = await server.listen()
+    cleanups.push(() => server.close())
+    const url = `ws://127.0.0.1:${port}/sync`
+    const boardId = newBoardId()
+    const writer = connectClient(url, boardId)
+    const reader = connectClient(url, boardId)
+    cleanups.push(() => writer.provider.destroy(), () => reader.provider.destroy())
+    await Promise.all([whenSynced(writer.provider), whenSynced(reader.provider)])
+    const closes: number[] = []
+    writer.provider.on('connection-close', (e: { code: number } | null) => e && closes.push(e.code))
+
+    store.failing = true
+    writer.doc.getMap('m').set('note', 'tijdens storing')
+    await vi.waitFor(() => expect(closes).toContain(1011))
+    expect(reader.doc.getMap('m').get('note')).toBeUndefined() // not stored, so not relayed
+    expect(store.logLength(boardId)).toBe(0)
+
+    store.failing = false // the retry stores and relays it, without anyone editing again
+    await vi.waitFor(() => expect(reader.doc.getMap('m').get('note')).toBe('tijdens storing'), { timeout: 5000 })
+    const onDisk = new Y.Doc()
+    for (const update of await store.load(boardId)) Y.applyUpdate(onDisk, update)
+    expect(onDisk.getMap('m').get('note')).toBe('tijdens storing')
+    await whenSynced(writer.provider)
+    writer.doc.getMap('m').set('after', 'weer goed')
+    await vi.waitFor(() => expect(reader.doc.getMap('m').get('after')).toBe('weer goed'))
+  })
+})
