@@ -1,4 +1,4 @@
-import { mib } from '../tests/support/processStats'
+import { fetchHealth, mib, readRssParts } from '../tests/support/processStats'
 import { runSoak, type SoakResult } from '../tests/support/soakRun'
 import { startServerProcess, tempDataDir } from '../tests/support/server'
 import { formatTable } from './stats'
@@ -35,7 +35,16 @@ export async function soak(): Promise<SoakResult> {
       presenceIntervalMs: PRESENCE_INTERVAL_MS,
       churnIntervalMs: CHURN_INTERVAL_MS,
       idlePauseMs: IDLE_PAUSE_MS,
-      onSample: ({ atMs, rssBytes }) => console.log(`${(atMs / 1000).toFixed(0)} s: server RSS ${mib(rssBytes)} MiB`),
+      onSample: ({ atMs, rssBytes }) => {
+        const parts = readRssParts(server.child.pid!)
+        void fetchHealth(server.port).then(({ memory: m, loadedBoards }) =>
+          console.log(
+            `${(atMs / 1000).toFixed(0)} s: server RSS ${mib(rssBytes)} MiB (anon ${mib(parts.anonBytes)}, file ${mib(parts.fileBytes)}; ` +
+              `V8 heap ${mib(m.heapUsedBytes)} used / ${mib(m.heapTotalBytes)} total, external ${mib(m.externalBytes)}, ` +
+              `array buffers ${mib(m.arrayBuffersBytes)}; ${loadedBoards} boards)`,
+          ),
+        )
+      },
     })
   } finally {
     server.child.kill('SIGTERM')

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { CloseCode } from '../protocol/closeCodes'
 import type { ServerConfig } from './config'
+import { ApiRateLimit } from './http/apiRateLimit'
 import { handleBoardApi, resolveRole } from './http/boardApi'
 import { setSecurityHeaders } from './http/securityHeaders'
 import { serveStatic } from './http/staticFiles'
@@ -37,11 +38,13 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
     log,
   })
   const startedAt = Date.now()
+  const creations = new ApiRateLimit(config.maxCreationsPerIpPerHour)
 
   const http = createServer((req, res) => {
     setSecurityHeaders(res)
     const path = (req.url ?? '/').split('?')[0]
     if (path === '/healthz') {
+      const memory = process.memoryUsage()
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
       res.end(
         JSON.stringify({
@@ -51,13 +54,20 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
           connections: transport.wss.clients.size,
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
           // The JS heap in use: unlike RSS it falls when boards are freed (memory checks, soak).
-          heapUsedBytes: process.memoryUsage().heapUsed,
+          heapUsedBytes: memory.heapUsed,
+          memory: {
+            rssBytes: memory.rss,
+            heapTotalBytes: memory.heapTotal,
+            heapUsedBytes: memory.heapUsed,
+            externalBytes: memory.external,
+            arrayBuffersBytes: memory.arrayBuffers,
+          },
         }),
       )
       return
     }
     if (path.startsWith('/api/')) {
-      handleBoardApi(boardStore, relay, req, res)
+      handleBoardApi(boardStore, relay, creations, req, res)
         .then((handled) => {
           if (!handled) res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not found"}')
         })

@@ -27,6 +27,8 @@ export interface ServerConfig {
   maxBytesPerSecond: number
   /** A client that stops reading is dropped once this much waits to be sent to it. */
   slowConsumerMaxBytes: number
+  /** Boards, copies and snapshots one client address may create per hour. */
+  maxCreationsPerIpPerHour: number
   /** `redis://…`: share boards between several server instances through Redis. */
   redisUrl: string | null
 }
@@ -40,6 +42,7 @@ export const DEFAULT_MAX_CONNECTIONS_PER_IP = 500
 export const DEFAULT_MAX_MESSAGES_PER_SECOND = 300 // a drag at 60 fps plus presence is ~90
 export const DEFAULT_MAX_BYTES_PER_SECOND = 4 * 1024 * 1024 // 4 MiB/s
 export const DEFAULT_SLOW_CONSUMER_MAX_BYTES = 16 * 1024 * 1024 // 16 MiB
+export const DEFAULT_MAX_CREATIONS_PER_IP_PER_HOUR = 300 // a school preparing meetings makes a few dozen
 
 export class ConfigError extends Error {}
 
@@ -78,6 +81,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxMessagesPerSecond: intFrom(env, 'MAX_MESSAGES_PER_SECOND', DEFAULT_MAX_MESSAGES_PER_SECOND, 1),
     maxBytesPerSecond: intFrom(env, 'MAX_BYTES_PER_SECOND', DEFAULT_MAX_BYTES_PER_SECOND, 1024),
     slowConsumerMaxBytes: intFrom(env, 'SLOW_CONSUMER_MAX_BYTES', DEFAULT_SLOW_CONSUMER_MAX_BYTES, 1024),
+    maxCreationsPerIpPerHour: intFrom(env, 'MAX_CREATIONS_PER_IP_PER_HOUR', DEFAULT_MAX_CREATIONS_PER_IP_PER_HOUR, 1),
     redisUrl: readRedisUrl(env.REDIS_URL),
   }
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { useEditor } from 'tldraw'
+import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/apiStatus'
 import { boardPagePath } from '../../protocol/paths'
 import { TOKEN_PARAM, type CreatedBoard } from '../../protocol/roles'
 import { rememberBoard } from '../home/myBoards'
@@ -33,6 +34,7 @@ export function MeetingMenu({ boardId, token }: { boardId: string; token: string
 
   const save = async () => {
     const res = await fetch(`${api}?${auth}`, { method: 'POST', body: JSON.stringify({ name }) }).catch(() => null)
+    if (res?.status === HTTP_TOO_MANY_REQUESTS) return setMessage(t.tooManyCreated)
     if (!res?.ok) return setMessage(t.offlineAction)
     setName('')
     setMessage(t.snapshotSaved)
@@ -46,6 +48,7 @@ export function MeetingMenu({ boardId, token }: { boardId: string; token: string
   }
   const copyForNextMeeting = async () => {
     const res = await fetch(`/api/boards?copyFrom=${boardId}&${auth}`, { method: 'POST' }).catch(() => null)
+    if (res?.status === HTTP_TOO_MANY_REQUESTS) return setMessage(t.tooManyCreated)
     if (!res?.ok) return setMessage(t.offlineAction)
     const copy = (await res.json()) as CreatedBoard
     rememberBoard(copy.boardId, copy.tokens)

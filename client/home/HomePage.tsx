@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/apiStatus'
 import { boardPagePath } from '../../protocol/paths'
 import { TOKEN_PARAM, type CreatedBoard } from '../../protocol/roles'
 import { TEMPLATE_PARAM } from '../board/templateParam'
@@ -15,6 +16,10 @@ export function HomePage() {
     setError(null)
     try {
       const res = await fetch('/api/boards', { method: 'POST' })
+      if (res.status === HTTP_TOO_MANY_REQUESTS) {
+        setChoosing(false)
+        return setError(t.tooManyCreated)
+      }
       if (!res.ok) throw new Error(String(res.status))
       const { boardId, tokens } = (await res.json()) as CreatedBoard
       rememberBoard(boardId, tokens)

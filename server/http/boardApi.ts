@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/apiStatus'
 import { isValidBoardId, newBoardId } from '../../protocol/boardId'
 import { TOKEN_PARAM, type CreatedBoard, type Role } from '../../protocol/roles'
 import { newAccess, roleFor } from '../access/boardAccess'
 import type { Relay } from '../relay/relay'
 import type { BoardStore } from '../store/boardStore'
+import type { ApiRateLimit } from './apiRateLimit'
 
 /** Largest JSON body the API reads (a snapshot name), in bytes. */
 const MAX_BODY_BYTES = 4 * 1024
 const MAX_SNAPSHOT_NAME_LENGTH = 80
+/** What a 429 answer asks the client to wait, in seconds. */
+const RETRY_AFTER_SECONDS = 60
 const BOARD_PATH = /^\/api\/boards\/([^/]+)\/(role|snapshots)(?:\/([A-Za-z0-9-]{1,64}))?$/
 
 /** The role a token gives on a board, or null when the token does not fit this board. */
@@ -28,14 +32,20 @@ export async function resolveRole(store: BoardStore, boardId: string, token: str
 export async function handleBoardApi(
   store: BoardStore,
   relay: Relay,
+  creations: ApiRateLimit,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost')
   const token = url.searchParams.get(TOKEN_PARAM)
+  const tooMany = () => {
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
+    return sendJson(res, HTTP_TOO_MANY_REQUESTS, { error: 'too many boards or snapshots created from this address; try again later' })
+  }
   if (url.pathname === '/api/time') return sendJson(res, 200, { now: Date.now() })
   if (url.pathname === '/api/boards') {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' })
+    if (!creations.take(req.socket.remoteAddress ?? '')) return tooMany()
     const copyFrom = url.searchParams.get('copyFrom')
     let initialState: Uint8Array | null = null
     if (copyFrom !== null) {
@@ -70,6 +80,7 @@ export async function handleBoardApi(
   }
   if (req.method === 'GET') return sendJson(res, 200, await store.listSnapshots(boardId))
   if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' })
+  if (!creations.take(req.socket.remoteAddress ?? '')) return tooMany()
   const body = await readJson(req)
   const name = typeof body?.name === 'string' ? body.name.trim().slice(0, MAX_SNAPSHOT_NAME_LENGTH) : ''
   if (!name) return sendJson(res, 400, { error: 'a snapshot needs a name' })

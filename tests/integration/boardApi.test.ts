@@ -90,3 +90,25 @@ describe('board API: snapshots and copies', () => {
     expect(original.doc.getArray('tl_records').length).toBe(1)
   })
 })
+
+describe('creation budget per address', () => {
+  it('answers 429 with Retry-After once an address has created its hourly budget, and nothing is made', async () => {
+    const s = await startServer({ MAX_CREATIONS_PER_IP_PER_HOUR: '3' })
+    cleanups.push(() => s.server.close())
+    const post = () => fetch(`http://127.0.0.1:${s.port}/api/boards`, { method: 'POST' })
+    const made = await Promise.all([post(), post(), post()])
+    expect(made.map((r) => r.status)).toEqual([201, 201, 201])
+    const refused = await post()
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await refused.json()).toEqual({ error: expect.stringMatching(/too many/) })
+    const { boardId, tokens } = (await made[0].json()) as CreatedBoard
+    const snapshot = await fetch(`http://127.0.0.1:${s.port}/api/boards/${boardId}/snapshots?t=${tokens.facilitator}`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'te veel' }),
+    })
+    expect(snapshot.status).toBe(429) // snapshots share the budget
+    const list = await fetch(`http://127.0.0.1:${s.port}/api/boards/${boardId}/snapshots?t=${tokens.facilitator}`)
+    expect(await list.json()).toEqual([]) // reading is not limited, and nothing was saved
+  })
+})

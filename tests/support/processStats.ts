@@ -23,6 +23,15 @@ export interface Health {
   loadedBoards: number
   connections: number
   heapUsedBytes: number
+  /** process.memoryUsage() of the server. */
+  memory: { rssBytes: number; heapTotalBytes: number; heapUsedBytes: number; externalBytes: number; arrayBuffersBytes: number }
+}
+
+/** RssAnon (heap, V8, buffers, malloc) and RssFile (mapped files: code, SQLite) of a process, in bytes. */
+export function readRssParts(pid: number): { anonBytes: number; fileBytes: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const field = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0) * BYTES_PER_KIB
+  return { anonBytes: field('RssAnon'), fileBytes: field('RssFile') }
 }
 
 /** GET /healthz of a server on loopback. */
