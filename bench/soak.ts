@@ -76,7 +76,12 @@ export async function soak(): Promise<SoakResult> {
     .filter((s, i, all) => (s.atMs >= next || i === all.length - 1 ? ((next = s.atMs + step), true) : false))
     .map((s) => `${(s.atMs / 1000).toFixed(0)} s: ${mib(s.rssBytes)}`)
     .join(' · ')
-  console.log(`\n${table}\n\nRSS (MiB) over time: ${timeline}\n`)
+  const m = result.idleMemory
+  const idleParts =
+    `Idle, after the GC: RSS ${mib(m.rssBytes)} MiB = ${mib(m.anonBytes)} MiB anonymous (V8 heap ${mib(m.heapTotalBytes)} MiB ` +
+    `reserved of which ${mib(m.heapUsedBytes)} MiB in use, buffers ${mib(m.externalBytes)} MiB, the rest native: ` +
+    `SQLite, the allocator, thread stacks) + ${mib(m.fileBytes)} MiB mapped files (node binary, libraries).`
+  console.log(`\n${table}\n\nRSS (MiB) over time: ${timeline}\n\n${idleParts}\n`)
   writeSection(
     'soak',
     '## Load and soak\n\n' +
@@ -89,9 +94,9 @@ export async function soak(): Promise<SoakResult> {
       `random client drops its connection and comes back ${200} ms later. At the end every board's replicas must ` +
       'equal a fresh client\'s copy of the server state; then all clients leave and /healthz must report 0 loaded ' +
       `boards. RSS is VmRSS of the server process: after warm-up (a quarter of the run, at most a minute), at the ` +
-      `end with all clients connected, and twice ${IDLE_PAUSE_MS / 1000} s apart after everyone left (the server runs with --expose-gc and collects garbage when its last board unloads). V8 and the C allocator keep freed pages, so RSS does not fall back after the GC; the JS heap in use (from /healthz) shows what the server still holds.\n\n` +
+      `end with all clients connected, and twice ${IDLE_PAUSE_MS / 1000} s apart after everyone left (the server runs with --expose-gc and, 1 s after its last board unloads, runs a compacting full collection: Relay.scheduleIdleGc). The first idle reading comes as soon as /healthz reports no loaded board, before that collection; the second one, 5 s later, is the one to compare with the warm-up level (goal: within 10 %). The JS heap in use (from /healthz) shows what the server still holds.\n\n` +
       table +
-      `\n\nRSS (MiB) over time: ${timeline}\n`,
+      `\n\nRSS (MiB) over time: ${timeline}\n\n${idleParts}\n`,
   )
   return result
 }

@@ -1,7 +1,11 @@
+import * as v8 from 'node:v8'
 import * as Y from 'yjs'
 import type { BoardStore } from '../store/boardStore'
 import type { RelayConnection } from './connection'
 import { Room, type RoomOptions } from './room'
+
+/** Pause after the last board unloads before the idle collection: closing sockets finish first. */
+const IDLE_GC_DELAY_MS = 1000
 
 /**
  * Keeps one Room per open board: loaded on the first connection, written and freed when the
@@ -13,6 +17,7 @@ export class Relay {
   private readonly joining = new Map<string, number>()
   /** Rooms being written before they are freed; a new join waits for that first. */
   private readonly unloading = new Map<string, Promise<void>>()
+  private idleGcTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly store: BoardStore,
@@ -66,10 +71,32 @@ export class Relay {
       .catch((error) => this.options.log('unload failed', { boardId: room.boardId, error: String(error) }))
       .finally(() => {
         this.unloading.delete(room.boardId)
-        // With --expose-gc (benchmarks, memory checks): give the memory of the last board back.
-        if (this.rooms.size === 0 && this.unloading.size === 0) (globalThis as { gc?: () => void }).gc?.()
+        if (this.rooms.size === 0 && this.unloading.size === 0) this.scheduleIdleGc()
       })
     this.unloading.set(room.boardId, done)
+  }
+
+  /**
+   * With --expose-gc (benchmarks, soak): once no board is loaded and the last sockets have closed,
+   * a compacting collection gives the boards' memory back to the system. A plain full collection
+   * frees the boards' objects but leaves the survivors spread over half-empty pages, which V8
+   * keeps; compacting moves them together so whole pages are returned. (Changing this GC flag
+   * at run time is safe: V8 reads it at each collection.)
+   */
+  private scheduleIdleGc(): void {
+    const gc = (globalThis as { gc?: () => void }).gc
+    if (!gc || this.idleGcTimer) return
+    this.idleGcTimer = setTimeout(() => {
+      this.idleGcTimer = null
+      if (this.rooms.size > 0 || this.unloading.size > 0) return
+      v8.setFlagsFromString('--compact-on-every-full-gc')
+      try {
+        gc()
+      } finally {
+        v8.setFlagsFromString('--no-compact-on-every-full-gc')
+      }
+    }, IDLE_GC_DELAY_MS)
+    this.idleGcTimer.unref()
   }
 
   /** Writes and frees every room (graceful shutdown); connections must be closed by the caller. */
@@ -83,3 +110,4 @@ export class Relay {
     await this.store.close()
   }
 }
+

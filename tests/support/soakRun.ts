@@ -1,7 +1,7 @@
 import { newBoardId } from '../../protocol/boardId'
 import { closeClient } from './clients'
 import { converged, startEditing } from './editing'
-import { delay, fetchHealth, pollUntil, readMemory } from './processStats'
+import { delay, fetchHealth, pollUntil, readMemory, readRssParts, type Health } from './processStats'
 import { seededRandom } from './random'
 import { connectClient, whenSynced } from './server'
 
@@ -40,6 +40,8 @@ export interface SoakResult {
   /** The server's JS heap in use after warm-up, and after everyone left and it collected garbage. */
   heapAfterWarmupBytes: number
   heapIdleBytes: number
+  /** The server's own memory breakdown (/healthz) and RssAnon/RssFile at the second idle reading. */
+  idleMemory: Health['memory'] & { anonBytes: number; fileBytes: number }
   rssEndBytes: number
   peakRssBytes: number
   /** RSS after every client left and the boards were unloaded, read twice with a pause. */
@@ -133,6 +135,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const firstIdle = readMemory(o.pid).rssBytes
   await delay(o.idlePauseMs)
   const secondIdle = readMemory(o.pid).rssBytes
+  const idleHealth = await fetchHealth(o.port)
   if (!idle) console.warn('soak: boards still loaded after every client left', health)
   return {
     boards: o.boards,
@@ -141,7 +144,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     samples,
     rssAfterWarmupBytes,
     heapAfterWarmupBytes,
-    heapIdleBytes: (await fetchHealth(o.port)).heapUsedBytes,
+    heapIdleBytes: idleHealth.heapUsedBytes,
+    idleMemory: { ...idleHealth.memory, ...readRssParts(o.pid) },
     rssEndBytes: memory.rssBytes,
     peakRssBytes: readMemory(o.pid).peakRssBytes,
     rssIdleBytes: [firstIdle, secondIdle],
