@@ -1,2 +1,0 @@
-import { measureServerCosts } from './serverCosts'
-console.log(measureServerCosts())
