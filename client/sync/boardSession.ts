@@ -4,6 +4,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { SYNC_PATH_PREFIX } from '../../protocol/paths'
 import { TOKEN_PARAM } from '../../protocol/roles'
+import { guardUnsavedEdits, type UnsavedEditsGuard } from './unsavedEdits'
 import { recordsOf } from './yRecords'
 
 /** What the connection indicator shows. `closed` means the server refused us for good. */
@@ -30,6 +31,8 @@ export class BoardSession {
   /** Resolves once the board can be shown: from the local copy, the server, or a timeout. */
   readonly ready: Promise<void>
   private readonly cleanups: Array<() => void> = []
+  /** Edits of the last seconds, saved synchronously when the page goes away (see unsavedEdits.ts). */
+  private readonly unsaved: UnsavedEditsGuard | null
 
   constructor(
     readonly boardId: string,
@@ -41,6 +44,9 @@ export class BoardSession {
       connect: navigator.onLine,
       params: token ? { [TOKEN_PARAM]: token } : {},
     })
+    this.unsaved = this.local
+      ? guardUnsavedEdits(this.doc, boardId, { skipOrigins: [this.local, this.provider], events: window, storage: localStorage })
+      : null
     this.state = atom('connection state', navigator.onLine ? 'connecting' : 'offline')
     this.closeReason = atom('close reason', null)
 
@@ -80,6 +86,7 @@ export class BoardSession {
 
   private async waitUntilReady(): Promise<void> {
     await this.local?.whenSynced
+    this.unsaved?.restore()
     if (recordsOf(this.doc).map.size > 0 || !navigator.onLine) return
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -99,6 +106,7 @@ export class BoardSession {
 
   destroy(): void {
     for (const cleanup of this.cleanups) cleanup()
+    this.unsaved?.dispose()
     this.provider.destroy()
     void this.local?.destroy()
     this.doc.destroy()
