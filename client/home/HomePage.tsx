@@ -57,7 +57,7 @@ export function HomePage() {
         </p>
       )}
       <MyBoardsList />
-      {choosing && <TemplateGallery onChoose={(id) => openNewBoard(id)} onClose={() => setChoosing(false)} />}
+      {choosing && <TemplateGallery forNewBoard onChoose={(id) => openNewBoard(id)} onClose={() => setChoosing(false)} />}
     </main>
   )
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react'
 import { templatePreviewSvg } from '../../templates/preview'
 import { TEMPLATES } from '../../templates/registry'
+import { texts } from '../i18n'
 import './templates.css'
 
 export interface TemplateGalleryProps {
@@ -8,12 +9,15 @@ export interface TemplateGalleryProps {
   onChoose(templateId: string): void
   /** Called on "Sluiten", Escape or a click beside the dialog. */
   onClose(): void
+  /** Chosen for a new, empty board (home page) instead of inserted beside what is there. */
+  forNewBoard?: boolean
 }
 
 const FOCUSABLE = 'button:not([disabled]), [href], [tabindex]:not([tabindex="-1"])'
 
 /** A modal grid of all templates, each with a preview drawn from the template itself. */
-export function TemplateGallery({ onChoose, onClose }: TemplateGalleryProps) {
+export function TemplateGallery({ onChoose, onClose, forNewBoard = false }: TemplateGalleryProps) {
+  const t = texts()
   const dialogRef = useRef<HTMLDivElement>(null)
   const onCloseRef = useRef(onClose)
   useEffect(() => {
@@ -74,14 +78,12 @@ export function TemplateGallery({ onChoose, onClose }: TemplateGalleryProps) {
         onKeyDown={trapTab}
       >
         <div className="template-gallery-header">
-          <h2 id="template-gallery-title">Kies een sjabloon</h2>
+          <h2 id="template-gallery-title">{t.chooseTemplate}</h2>
           <button type="button" className="template-gallery-close" data-testid="template-gallery-close" onClick={onClose}>
-            Sluiten
+            {t.close}
           </button>
         </div>
-        <p className="template-gallery-intro">
-          Het sjabloon komt naast wat er al op het bord staat. Titels en vlakken zitten vast; zet je stickers erop.
-        </p>
+        <p className="template-gallery-intro">{forNewBoard ? t.templateIntroNewBoard : t.templateIntroInsert}</p>
         <ul className="template-grid">
           {cards.map((card) => (
             <li key={card.id}>
