@@ -1,7 +1,7 @@
 import { crashSafety } from './crashSafety'
 import { fuzz } from './fuzz'
 import { RELIABILITY_DOC } from './reliabilityReport'
-import { soak } from './soak'
+import { soak, SOAK_IDLE_RSS_TOLERANCE } from './soak'
 
 /**
  * `npm run bench:reliability`: crash safety, fuzzing, load and soak, one after the other (never
@@ -18,6 +18,8 @@ const failures = [
     'the fuzzed server or its honest clients misbehaved',
   (soaked.convergedBoards < soaked.boards || soaked.loadedBoardsAfterLeave > 0) &&
     'soak: a board did not converge or stayed loaded',
+  soaked.rssIdleBytes[1] > soaked.rssAfterWarmupBytes * (1 + SOAK_IDLE_RSS_TOLERANCE) &&
+    `soak: idle RSS after the GC more than ${SOAK_IDLE_RSS_TOLERANCE * 100} % above its warm-up level`,
 ].filter(Boolean)
 console.log(`\nwritten to ${RELIABILITY_DOC}`)
 if (failures.length) {

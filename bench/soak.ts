@@ -13,6 +13,8 @@ const PRESENCE_INTERVAL_MS = 2000
 const CHURN_INTERVAL_MS = 2000
 const IDLE_PAUSE_MS = 5000
 const MS_PER_MINUTE = 60_000
+/** Goal: RSS idle after the GC (second reading) at most this fraction above its warm-up level. */
+export const SOAK_IDLE_RSS_TOLERANCE = 0.1
 
 export async function soak(): Promise<SoakResult> {
   const clients = envNumber('SOAK_CLIENTS', 200)
@@ -81,7 +83,11 @@ export async function soak(): Promise<SoakResult> {
     `Idle, after the GC: RSS ${mib(m.rssBytes)} MiB = ${mib(m.anonBytes)} MiB anonymous (V8 heap ${mib(m.heapTotalBytes)} MiB ` +
     `reserved of which ${mib(m.heapUsedBytes)} MiB in use, buffers ${mib(m.externalBytes)} MiB, the rest native: ` +
     `SQLite, the allocator, thread stacks) + ${mib(m.fileBytes)} MiB mapped files (node binary, libraries).`
-  console.log(`\n${table}\n\nRSS (MiB) over time: ${timeline}\n\n${idleParts}\n`)
+  const idleChange = result.rssIdleBytes[1] / result.rssAfterWarmupBytes - 1
+  const verdict =
+    `Goal "RSS after a forced GC within ${SOAK_IDLE_RSS_TOLERANCE * 100} % of its level after warm-up": ` +
+    `${idleChange <= SOAK_IDLE_RSS_TOLERANCE ? 'met' : 'NOT met'} (${idleChange >= 0 ? '+' : ''}${(idleChange * 100).toFixed(1)} %).`
+  console.log(`\n${table}\n\nRSS (MiB) over time: ${timeline}\n\n${idleParts} ${verdict}\n`)
   writeSection(
     'soak',
     '## Load and soak\n\n' +
@@ -96,7 +102,7 @@ export async function soak(): Promise<SoakResult> {
       `boards. RSS is VmRSS of the server process: after warm-up (a quarter of the run, at most a minute), at the ` +
       `end with all clients connected, and twice ${IDLE_PAUSE_MS / 1000} s apart after everyone left (the server runs with --expose-gc and, 1 s after its last board unloads, runs a compacting full collection: Relay.scheduleIdleGc). The first idle reading comes as soon as /healthz reports no loaded board, before that collection; the second one, 5 s later, is the one to compare with the warm-up level (goal: within 10 %). The JS heap in use (from /healthz) shows what the server still holds.\n\n` +
       table +
-      `\n\nRSS (MiB) over time: ${timeline}\n\n${idleParts}\n`,
+      `\n\nRSS (MiB) over time: ${timeline}\n\n${idleParts} ${verdict}\n`,
   )
   return result
 }
