@@ -36,6 +36,12 @@ type StreamEntry = [id: Buffer, fields: Buffer[]]
  */
 export class RedisBoardStore implements BoardStore {
   readonly kind = 'redis'
+  /**
+   * Commands on one connection run in the order they are sent, so appends and compactions may be
+   * sent without waiting for the previous reply (pipelined). A compaction's `upto` is the read
+   * cursor at the moment it is sent, and every entry up to it is in the state it carries.
+   */
+  readonly ordersWrites = true
   readonly instanceId = randomUUID()
   private readonly redis: Redis
   private readonly subscriber: Redis

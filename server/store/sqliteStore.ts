@@ -5,6 +5,12 @@ import type { AccessRecord } from '../access/boardAccess'
 import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
 
 /**
+ * Longest an append waits for its commit within one turn of the event loop, in milliseconds: the
+ * relay sends an update only after its commit, so on a busy server this bounds the added latency.
+ */
+export const MAX_COMMIT_DELAY_MS = 1
+
+/**
  * The embedded default store: one SQLite file in WAL mode, one row per update.
  *
  * Appends made in one turn of the event loop are committed together, in one transaction, when
@@ -30,10 +36,15 @@ export class SqliteBoardStore implements BoardStore {
   private readonly insertAccess: Database.Statement<[string, string]>
   /** Appends waiting for this turn's commit, in the order they were made. */
   private queued: { boardId: string; update: Uint8Array }[] = []
-  private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null
+  private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void; openedAt: number } | null = null
   private readonly commitQueued: () => void
 
-  constructor(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL') {
+  constructor(
+    file: string,
+    synchronous: 'NORMAL' | 'FULL' = 'NORMAL',
+    /** Milliseconds, for MAX_COMMIT_DELAY_MS (tests pass their own clock). */
+    private readonly now: () => number = () => performance.now(),
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
@@ -94,6 +105,13 @@ export class SqliteBoardStore implements BoardStore {
   /** Durable when the returned promise resolves: at the end of this turn of the event loop. */
   append(boardId: string, update: Uint8Array): Promise<void> {
     this.queued.push({ boardId, update })
+    if (this.batch && this.now() - this.batch.openedAt > MAX_COMMIT_DELAY_MS) {
+      // A busy turn: commit what waits now, so the first update in it is not held back by all
+      // the work that follows it in the same turn.
+      const batch = this.batch
+      this.commitQueued()
+      return batch.promise
+    }
     if (!this.batch) {
       let resolve!: () => void
       let reject!: (error: unknown) => void
@@ -101,8 +119,8 @@ export class SqliteBoardStore implements BoardStore {
         resolve = res
         reject = rej
       })
-      this.batch = { promise, resolve, reject }
-      setImmediate(this.commitQueued)
+      this.batch = { promise, resolve, reject, openedAt: this.now() }
+      setImmediate(this.commitQueued) // a no-op when an early commit took the batch already
     }
     return this.batch.promise
   }

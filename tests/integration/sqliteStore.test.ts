@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SqliteBoardStore } from '../../server/store/sqliteStore'
+import { MAX_COMMIT_DELAY_MS, SqliteBoardStore } from '../../server/store/sqliteStore'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -32,7 +32,7 @@ function rowsOnDisk(file: string, boardId: string): number[][] {
 describe('SqliteBoardStore: appends of one turn share one commit', () => {
   it('resolves only once the update is readable by another connection, in the order appended', async () => {
     const file = tempFile()
-    const store = new SqliteBoardStore(file)
+    const store = new SqliteBoardStore(file, 'NORMAL', () => 0) // time stands still: no early commit
     const first = store.append('a', Uint8Array.of(1))
     const second = store.append('b', Uint8Array.of(2))
     const third = store.append('a', Uint8Array.of(3))
@@ -45,6 +45,24 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
     expect(next).not.toBe(first) // a later turn gets its own commit
     await next
     expect(rowsOnDisk(file, 'a')).toEqual([[1], [3], [4]])
+    store.close()
+  })
+
+  it('commits early when a turn is long, so the first update in it is not held back', async () => {
+    const file = tempFile()
+    const clock = { ms: 0 }
+    const store = new SqliteBoardStore(file, 'NORMAL', () => clock.ms)
+    const first = store.append('a', Uint8Array.of(1))
+    clock.ms += MAX_COMMIT_DELAY_MS / 2
+    expect(store.append('a', Uint8Array.of(2))).toBe(first)
+    expect(rowsOnDisk(file, 'a')).toEqual([])
+    clock.ms += MAX_COMMIT_DELAY_MS // the turn goes on: the next append commits all three at once
+    expect(store.append('a', Uint8Array.of(3))).toBe(first)
+    expect(rowsOnDisk(file, 'a')).toEqual([[1], [2], [3]])
+    const later = store.append('a', Uint8Array.of(4)) // same turn, a new batch
+    expect(later).not.toBe(first)
+    await Promise.all([first, later])
+    expect(rowsOnDisk(file, 'a')).toEqual([[1], [2], [3], [4]])
     store.close()
   })
 
@@ -63,7 +81,7 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
 
   it('rejects every append of a commit that fails, and later turns work again', async () => {
     const file = tempFile()
-    const store = new SqliteBoardStore(file)
+    const store = new SqliteBoardStore(file, 'NORMAL', () => 0)
     const bad = store.append('a', null as unknown as Uint8Array) // NOT NULL constraint
     const good = store.append('a', Uint8Array.of(1))
     await expect(bad).rejects.toThrow(/NOT NULL/)
