@@ -6,7 +6,11 @@ import { privateRoomName } from '../../protocol/paths'
 import { newToken, TOKEN_PARAM } from '../../protocol/roles'
 import { defaultServerUrl, LOCAL_DB_PREFIX } from '../sync/boardSession'
 import { bindStoreToDoc, type StoreBinding } from '../sync/storeBinding'
+import { RECORDS_ARRAY } from '../sync/yRecords'
 import type { Facilitation } from './facilitationState'
+
+/** Wait before closing the private room again while its last changes are still on their way. */
+const DISCONNECT_RETRY_MS = 1000
 
 /** A note written during a private round carries the round id in `meta.privateRound`. */
 export const PRIVATE_META_KEY = 'privateRound'
@@ -47,18 +51,53 @@ export class PrivateNotes {
   readonly provider: WebsocketProvider
   readonly local: IndexeddbPersistence
   private binding: StoreBinding | null = null
+  private roundActive = false
+  private retry: ReturnType<typeof setTimeout> | null = null
   private readonly cleanups: Array<() => void> = []
 
   constructor(boardId: string, token: string | null, private readonly store: TLStore) {
     const writerKey = writerKeyFor(boardId)
     this.local = new IndexeddbPersistence(`${LOCAL_DB_PREFIX}${boardId}-prive`, this.doc)
+    // Connected only while there is something private to keep on the server (see
+    // `updateConnection`): one socket per participant the rest of the time, not two.
     this.provider = new WebsocketProvider(defaultServerUrl(), privateRoomName(boardId, writerKey), this.doc, {
-      connect: navigator.onLine,
+      connect: false,
       params: token ? { [TOKEN_PARAM]: token } : {},
     })
     void this.local.whenSynced.then(() => {
       this.binding = bindStoreToDoc(store, this.doc, { owns: isPrivateRecord })
+      this.updateConnection()
     })
+    const onChange = () => this.updateConnection()
+    const records = this.doc.getArray(RECORDS_ARRAY)
+    records.observe(onChange)
+    this.provider.on('sync', onChange)
+    window.addEventListener('online', onChange)
+    this.cleanups.push(() => {
+      records.unobserve(onChange)
+      this.provider.off('sync', onChange)
+      window.removeEventListener('online', onChange)
+    })
+  }
+
+  /**
+   * The private room is needed while a round is open or while this device holds private notes
+   * (written offline, or not yet revealed); once it is empty and the server has that, the
+   * socket is closed again.
+   */
+  private updateConnection(): void {
+    const hasNotes = this.doc.getArray(RECORDS_ARRAY).length > 0 // one entry per private note
+    const needed = this.roundActive || hasNotes
+    if (needed && !this.provider.shouldConnect && navigator.onLine) this.provider.connect()
+    else if (!needed && this.provider.shouldConnect) {
+      if (this.provider.synced && !this.hasUnsentChanges()) this.provider.disconnect()
+      else if (!this.retry) this.retry = setTimeout(() => ((this.retry = null), this.updateConnection()), DISCONNECT_RETRY_MS)
+    }
+  }
+
+  /** True while local changes of the private doc may not have reached the server yet. */
+  private hasUnsentChanges(): boolean {
+    return this.provider.ws?.bufferedAmount !== undefined && this.provider.ws.bufferedAmount > 0
   }
 
   /** Tags new notes while a round is open, and reveals notes of rounds that are over. */
@@ -87,12 +126,18 @@ export class PrivateNotes {
         { history: 'ignore', ignoreShapeLock: true },
       )
     }
-    facilitation.map.observe(revealFinished)
-    void this.local.whenSynced.then(revealFinished)
-    this.cleanups.push(() => facilitation.map.unobserve(revealFinished))
+    const onFacilitation = () => {
+      this.roundActive = currentRound()?.active === true
+      this.updateConnection()
+      revealFinished()
+    }
+    facilitation.map.observe(onFacilitation)
+    void this.local.whenSynced.then(onFacilitation)
+    this.cleanups.push(() => facilitation.map.unobserve(onFacilitation))
   }
 
   destroy(): void {
+    if (this.retry) clearTimeout(this.retry)
     for (const cleanup of this.cleanups) cleanup()
     this.binding?.unbind()
     this.provider.destroy()

@@ -28,6 +28,11 @@ export class Relay {
     return this.rooms.size
   }
 
+  /** Whether a board (or private room) is in memory, i.e. someone is connected to it. */
+  isLoaded(roomId: string): boolean {
+    return this.rooms.has(roomId)
+  }
+
   /**
    * The board's current state: from memory when it is open (including what is not compacted
    * yet), else merged from the store.

@@ -215,6 +215,11 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     await facilitator.keyboard.press('Escape')
     const participant = await pageAs('Deelnemer')
     await openBoard(participant, participantLink)
+    const writerKey = await participant.evaluate((id) => localStorage.getItem(`samenbord:writer:${id}`), boardId)
+    const privateRoom = `${boardId}.prive.${writerKey}`
+    // Outside a private round nobody holds a socket to a private room.
+    await waitForConnection(participant, 'connected')
+    expect(app.server.relay.isLoaded(privateRoom)).toBe(false)
 
     await facilitator.getByTestId('private-start').click()
     await participant.getByTestId('private-banner').waitFor()
@@ -224,8 +229,6 @@ describe('running a meeting: facilitator, participant and viewer', () => {
       return window.editor!.getCurrentPageShapes().find((s) => s.type === 'note')!.id
     })
     await participant.getByTestId(`private-${noteId}`).waitFor()
-    const writerKey = await participant.evaluate((id) => localStorage.getItem(`samenbord:writer:${id}`), boardId)
-    const privateRoom = `${boardId}.prive.${writerKey}`
     // Once the note is stored in the participant's private room, it is still nowhere else.
     await expect.poll(() => app.server.store.logLength(privateRoom)).toBeGreaterThan(0)
     const boardState = Buffer.from(await app.server.relay.currentState(boardId)).toString('latin1')
@@ -239,5 +242,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
       .poll(() => facilitator.evaluate(() => JSON.stringify(window.editor!.getCurrentPageShapes().map((s) => s.props))))
       .toContain('Geheim idee')
     await expect.poll(() => participant.getByTestId(`private-${noteId}`).count()).toBe(0)
+    // Revealed and emptied: the private room's socket is closed again.
+    await expect.poll(() => app.server.relay.isLoaded(privateRoom), { timeout: 10_000 }).toBe(false)
   })
 })
