@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import { SYNC_PATH_PREFIX } from '../../protocol/paths'
 import { TOKEN_PARAM } from '../../protocol/roles'
 import { guardUnsavedEdits, type UnsavedEditsGuard } from './unsavedEdits'
-import { recordsOf } from './yRecords'
+import { RECORDS_ARRAY } from './yRecords'
 
 /** What the connection indicator shows. `closed` means the server refused us for good. */
 export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'closed'
@@ -87,7 +87,8 @@ export class BoardSession {
   private async waitUntilReady(): Promise<void> {
     await this.local?.whenSynced
     this.unsaved?.restore()
-    if (recordsOf(this.doc).map.size > 0 || !navigator.onLine) return
+    // The array itself, not a YKeyValue over it: that would observe the board for the whole session.
+    if (this.doc.getArray(RECORDS_ARRAY).length > 0 || !navigator.onLine) return
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer)
