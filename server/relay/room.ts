@@ -309,8 +309,13 @@ export class Room {
     const done = (error?: unknown) => {
       if (this.openBatch === batch) this.openBatch = null
       for (const cb of batch.callbacks) {
-        if (error === undefined) cb.after()
-        else cb.onError(error)
+        // One failing callback must not keep the others' updates from being relayed.
+        try {
+          if (error === undefined) cb.after()
+          else cb.onError(error)
+        } catch (callbackError) {
+          this.options.log('relay after store write failed', { boardId: this.boardId, error: String(callbackError) })
+        }
       }
     }
     const fail = (error: unknown) => done(error ?? new Error('store write failed'))
