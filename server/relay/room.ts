@@ -163,12 +163,13 @@ export class Room {
     }
     // A client's sync step 2 is often empty, or repeats deletions the board has already (every
     // reconnect of a viewer whose copy holds a deleted note): that is not a write.
-    if (decoded.structs.length === 0) {
-      if (decoded.ds.clients.size === 0 || rootsTouched(this.doc, decoded).size === 0) return
-    }
+    // The roots are worked out at most once, and only when needed (never for a facilitator's edit).
+    let roots: Set<string> | null = null
+    const touched = () => (roots ??= rootsTouched(this.doc, decoded))
+    if (decoded.structs.length === 0 && (decoded.ds.clients.size === 0 || touched().size === 0)) return
     if (!canWrite(conn.role)) throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
     if (conn.role !== 'facilitator') {
-      for (const root of rootsTouched(this.doc, decoded)) {
+      for (const root of touched()) {
         // Where a change lands cannot be told when it builds on changes the server never had.
         if (root === UNKNOWN_ROOT) {
           throw new ProtocolError(CloseCode.MalformedMessage, 'update depends on changes the server does not have')
