@@ -37,7 +37,8 @@ export class SqliteBoardStore implements BoardStore {
   /** Appends waiting for this turn's commit, in the order they were made. */
   private queued: { boardId: string; update: Uint8Array }[] = []
   private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void; openedAt: number } | null = null
-  private readonly commitQueued: () => void
+  /** Commits the queued appends now instead of at the end of the turn (also benchmarks, tools). */
+  readonly flush: () => void
 
   constructor(
     file: string,
@@ -81,7 +82,7 @@ export class SqliteBoardStore implements BoardStore {
     const insertAll = this.db.transaction((rows: { boardId: string; update: Uint8Array }[]) => {
       for (const row of rows) this.insert.run(row.boardId, row.update)
     })
-    this.commitQueued = () => {
+    this.flush = () => {
       const rows = this.queued
       const batch = this.batch
       this.queued = []
@@ -98,18 +99,21 @@ export class SqliteBoardStore implements BoardStore {
   }
 
   async load(boardId: string): Promise<Uint8Array[]> {
-    this.commitQueued()
+    this.flush()
     return this.selectAll.all(boardId).map((row) => new Uint8Array(row.data))
   }
 
-  /** Durable when the returned promise resolves: at the end of this turn of the event loop. */
+  /**
+   * Durable when the returned promise resolves: at the end of this turn of the event loop, or
+   * earlier once the turn's first append has waited MAX_COMMIT_DELAY_MS.
+   */
   append(boardId: string, update: Uint8Array): Promise<void> {
     this.queued.push({ boardId, update })
     if (this.batch && this.now() - this.batch.openedAt > MAX_COMMIT_DELAY_MS) {
       // A busy turn: commit what waits now, so the first update in it is not held back by all
       // the work that follows it in the same turn.
       const batch = this.batch
-      this.commitQueued()
+      this.flush()
       return batch.promise
     }
     if (!this.batch) {
@@ -120,19 +124,14 @@ export class SqliteBoardStore implements BoardStore {
         reject = rej
       })
       this.batch = { promise, resolve, reject, openedAt: this.now() }
-      setImmediate(this.commitQueued) // a no-op when an early commit took the batch already
+      setImmediate(this.flush) // a no-op when an early commit took the batch already
     }
     return this.batch.promise
   }
 
-  /** Commits the queued appends now instead of at the end of the turn (benchmarks, tools). */
-  flush(): void {
-    this.commitQueued()
-  }
-
   compact(boardId: string, state: Uint8Array): void {
     // Appends made before this call are older than the state: written first, then replaced.
-    this.commitQueued()
+    this.flush()
     // One transaction: a crash leaves either the old log or the merged state, never neither.
     this.db.transaction(() => {
       this.deleteAll.run(boardId)
@@ -141,12 +140,12 @@ export class SqliteBoardStore implements BoardStore {
   }
 
   logLength(boardId: string): number {
-    this.commitQueued()
+    this.flush()
     return this.selectCount.get(boardId)?.n ?? 0
   }
 
   byteSize(boardId: string): number {
-    this.commitQueued()
+    this.flush()
     return this.selectCount.get(boardId)?.bytes ?? 0
   }
 
@@ -183,12 +182,12 @@ export class SqliteBoardStore implements BoardStore {
   /** A consistent copy of the whole store while the server keeps running (SQLite online backup). */
   async backup(destination: string): Promise<void> {
     mkdirSync(dirname(destination), { recursive: true })
-    this.commitQueued()
+    this.flush()
     await this.db.backup(destination)
   }
 
   close(): void {
-    this.commitQueued()
+    this.flush()
     this.db.close()
   }
 }
