@@ -1,3 +1,4 @@
+import { fromBase64, toBase64 } from 'lib0/buffer'
 import * as Y from 'yjs'
 
 /**
@@ -29,16 +30,19 @@ export function guardUnsavedEdits(
   { skipOrigins, events, storage, now = () => Date.now() }: { skipOrigins: unknown[]; events: Events; storage: KeyValueStorage; now?: () => number },
 ): UnsavedEditsGuard {
   const key = UNSAVED_KEY_PREFIX + boardId
-  let recent: { at: number; update: Uint8Array }[] = []
+  /** Oldest first, so what is past the window is always at the front. */
+  const recent: { at: number; update: Uint8Array }[] = []
+  const dropOld = (at: number) => {
+    while (recent.length > 0 && at - recent[0].at >= RECENT_EDITS_WINDOW_MS) recent.shift()
+  }
   const onUpdate = (update: Uint8Array, origin: unknown) => {
     if (skipOrigins.includes(origin)) return
     const at = now()
-    recent = recent.filter((r) => at - r.at < RECENT_EDITS_WINDOW_MS)
+    dropOld(at)
     recent.push({ at, update })
   }
   const save = () => {
-    const at = now()
-    recent = recent.filter((r) => at - r.at < RECENT_EDITS_WINDOW_MS)
+    dropOld(now())
     if (recent.length === 0) return
     try {
       storage.setItem(key, toBase64(Y.mergeUpdates(recent.map((r) => r.update))))
@@ -69,17 +73,4 @@ export function guardUnsavedEdits(
       events.removeEventListener('visibilitychange', onVisibility)
     },
   }
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(binary)
-}
-
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text)
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return bytes
 }
