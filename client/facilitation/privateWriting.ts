@@ -90,14 +90,16 @@ export class PrivateNotes {
     const needed = this.roundActive || hasNotes
     if (needed && !this.provider.shouldConnect && navigator.onLine) this.provider.connect()
     else if (!needed && this.provider.shouldConnect) {
-      if (this.provider.synced && !this.hasUnsentChanges()) this.provider.disconnect()
-      else if (!this.retry) this.retry = setTimeout(() => ((this.retry = null), this.updateConnection()), DISCONNECT_RETRY_MS)
+      // Local changes (the reveal's deletions) may still be on their way: try again shortly.
+      const unsent = (this.provider.ws?.bufferedAmount ?? 0) > 0
+      if (this.provider.synced && !unsent) this.provider.disconnect()
+      else if (!this.retry) {
+        this.retry = setTimeout(() => {
+          this.retry = null
+          this.updateConnection()
+        }, DISCONNECT_RETRY_MS)
+      }
     }
-  }
-
-  /** True while local changes of the private doc may not have reached the server yet. */
-  private hasUnsentChanges(): boolean {
-    return this.provider.ws?.bufferedAmount !== undefined && this.provider.ws.bufferedAmount > 0
   }
 
   /** Tags new notes while a round is open, and reveals notes of rounds that are over. */
