@@ -35,6 +35,8 @@ export function FacilitatorControls({ facilitation, state }: { facilitation: Fac
           <button
             className="bar-button"
             data-testid="step-prev"
+            aria-label={t.previousStep}
+            title={t.previousStep}
             disabled={current === null || current === 0}
             onClick={() => facilitation.goToStep((current ?? 1) - 1)}
           >

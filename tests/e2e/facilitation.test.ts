@@ -39,6 +39,8 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     await expect.poll(() => participant.getByTestId('current-step').textContent()).toContain('1/5')
     await expect.poll(() => remaining(participant)).toBe(5 * 60_000)
     await participant.getByTestId('step-highlight').waitFor()
+    // The "‹" button has a spoken (and hover) name in Dutch.
+    await facilitator.getByRole('button', { name: 'Vorige stap', exact: true }).waitFor()
 
     // The timer runs in sync on every screen (within a second), also for a late joiner.
     await facilitator.getByTestId('timer-start').click()
