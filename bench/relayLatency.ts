@@ -64,10 +64,11 @@ const QUICK: Scenario[] = [
  * writes a partial report), BENCH_ROUNDS=2 fewer rounds.
  */
 export const scenarioFilter = process.env.BENCH_SCENARIOS?.split(',').map((x) => x.trim()).filter(Boolean)
+const scenarioKey = (s: Scenario) => `${s.rooms}x${s.clientsPerRoom}@${s.intervalMs}`
 function selectScenarios(all: Scenario[]): Scenario[] {
   if (!scenarioFilter) return all
-  const picked = all.filter((s) => scenarioFilter.includes(`${s.rooms}x${s.clientsPerRoom}@${s.intervalMs}`))
-  if (picked.length === 0) throw new Error(`BENCH_SCENARIOS matches none of ${all.map((s) => `${s.rooms}x${s.clientsPerRoom}@${s.intervalMs}`).join(', ')}`)
+  const picked = all.filter((s) => scenarioFilter.includes(scenarioKey(s)))
+  if (picked.length === 0) throw new Error(`BENCH_SCENARIOS matches none of ${all.map(scenarioKey).join(', ')}`)
   return picked
 }
 

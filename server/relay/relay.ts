@@ -115,4 +115,3 @@ export class Relay {
     await this.store.close()
   }
 }
-
