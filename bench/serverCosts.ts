@@ -40,10 +40,12 @@ const BATCH = 20
 
 /**
  * What our server does per incoming update besides what the anchor does, timed in this process:
- * the emptiness check (Y.decodeUpdate) and the SQLite append (WAL, synchronous=NORMAL; a WAL
+ * the SQLite append (WAL, synchronous=NORMAL; a WAL
  * checkpoint runs inside a commit every ~1,000 pages and blocks the event loop), once with one
  * commit per update and once as the server does it, all appends of a turn in one commit (here
- * BATCH at a time), next to the Y.applyUpdate both servers do. Returns a markdown table.
+ * BATCH at a time), next to the Y.applyUpdate both servers do; and the Y.decodeUpdate that it
+ * did for every update until the facilitation state got a room of its own (now only for a
+ * view-only connection's sync step 2). Returns a markdown table.
  */
 export function measureServerCosts(): string {
   const { initial, moves: updates } = moveUpdates(UPDATES)
@@ -82,7 +84,7 @@ export function measureServerCosts(): string {
     [`per update (${UPDATES.toLocaleString('en')} moves, ${bytes.toFixed(0)} B each)`, 'done by', 'mean µs', 'p99 µs', 'max ms'],
     [
       row('Y.applyUpdate', apply, 'both servers'),
-      row('Y.decodeUpdate (is it empty? which roots?)', decode, 'ours'),
+      row('Y.decodeUpdate (which roots? is it empty?)', decode, 'ours before the facilitation room'),
       row('SQLite append, one commit per update', appendEach, 'ours before batching'),
       row(`SQLite append, ${BATCH} per commit (per update)`, appendBatched, 'ours, SQLite mode'),
     ],

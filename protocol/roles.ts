@@ -1,4 +1,5 @@
 import { toBase64Url } from './boardId'
+import type { RoomKind } from './paths'
 
 /**
  * What a link lets you do. Each board created through the API has three links, each with its
@@ -54,4 +55,9 @@ export function boardLink(origin: string, boardId: string, token: string): strin
 export interface CreatedBoard {
   boardId: string
   tokens: Record<Role, string>
+}
+
+/** What a link may do in one room of its board: only the facilitator writes the facilitation room. */
+export function roleInRoom(role: Role, kind: RoomKind): Role {
+  return kind === 'facilitation' && role !== 'facilitator' ? 'viewer' : role
 }

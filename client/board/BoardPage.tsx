@@ -47,6 +47,8 @@ declare global {
     editor?: Editor
     /** The board's Y.Doc, for tests and debugging. */
     samenbordDoc?: import('yjs').Doc
+    /** The board's facilitation room (title, steps, timer), for tests and debugging. */
+    samenbordFacilitationDoc?: import('yjs').Doc
   }
 }
 
@@ -93,7 +95,7 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
   const [name, setName] = useState(() => localStorage.getItem(NAME_KEY))
 
   useEffect(() => {
-    const s = new BoardSession(boardId, { token, keepLocalCopy: canWrite(role) })
+    const s = new BoardSession(boardId, { token, keepLocalCopy: canWrite(role), writesFacilitation: role === 'facilitator' })
     let binding: ReturnType<typeof bindStoreToDoc> | null = null
     let cancelled = false
     s.ready.then(() => {
@@ -134,8 +136,8 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
             <ShareButton boardId={boardId} role={role} token={token} />
           </div>
         ) : null,
-      TopPanel: () => (session ? <FacilitationBar doc={session.doc} role={role} boardId={boardId} token={token} /> : null),
-      InFrontOfTheCanvas: () => (session ? <BoardOverlay doc={session.doc} role={role} /> : null),
+      TopPanel: () => (session ? <FacilitationBar docs={session} role={role} boardId={boardId} token={token} /> : null),
+      InFrontOfTheCanvas: () => (session ? <BoardOverlay docs={session} role={role} /> : null),
     }),
     [session, boardId, role, token],
   )
@@ -144,12 +146,13 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
 
   /** A template's meeting steps become the board's steps; only the facilitator may set them. */
   function saveSteps(steps: TemplateStep[]) {
-    if (role === 'facilitator' && session) new Facilitation(session.doc).setSteps(steps)
+    if (role === 'facilitator' && session) new Facilitation(session.facilitationDoc).setSteps(steps)
   }
 
   const onMount = (editor: Editor) => {
     window.editor = editor
     window.samenbordDoc = session.doc
+    window.samenbordFacilitationDoc = session.facilitationDoc
     if (!canWrite(role)) editor.updateInstanceState({ isReadonly: true })
     editor.user.updateUserPreferences({ locale: currentLanguage(), ...(name ? { name } : {}) })
     const $user = computed('samenbord user', () =>
@@ -161,7 +164,7 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
     )
     const unbindPresence = bindPresence(store, session.provider.awareness, $user)
     const privateNotes = canWrite(role) ? new PrivateNotes(boardId, token, store) : null
-    privateNotes?.attach(editor, new Facilitation(session.doc))
+    privateNotes?.attach(editor, new Facilitation(session.facilitationDoc))
     applyTemplateFromUrl(editor, saveSteps)
     void syncServerClock()
     return () => {

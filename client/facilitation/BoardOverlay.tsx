@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { useEditor, useValue, type TLShapeId } from 'tldraw'
-import type * as Y from 'yjs'
+import type { BoardDocs } from '../sync/boardSession'
 import { canWrite, type Role } from '../../protocol/roles'
 import { texts } from '../i18n'
 import { useFacilitation } from './useFacilitation'
@@ -16,11 +16,11 @@ const SUMMON_INSET_PX = 48
  * Drawn in front of the canvas: the highlight of the current step, vote buttons while a round is
  * open, vote counts once it is closed; and it follows "Breng iedereen hierheen".
  */
-export function BoardOverlay({ doc, role }: { doc: Y.Doc; role: Role }) {
+export function BoardOverlay({ docs, role }: { docs: BoardDocs; role: Role }) {
   const t = texts()
   const editor = useEditor()
-  const { state } = useFacilitation(doc)
-  const { map: votesMap, entries } = useVotes(doc)
+  const { state } = useFacilitation(docs.facilitationDoc)
+  const { map: votesMap, entries } = useVotes(docs.doc)
   const voterId = useValue('voter', () => editor.user.getId(), [editor])
 
   // Follow a summon that happens while we are here (not one from before we joined).

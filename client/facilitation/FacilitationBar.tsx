@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type * as Y from 'yjs'
+import type { BoardDocs } from '../sync/boardSession'
 import type { Role } from '../../protocol/roles'
 import { rememberBoard } from '../home/myBoards'
 import { texts } from '../i18n'
@@ -12,11 +12,11 @@ import { MeetingMenu } from './MeetingMenu'
 /**
  * The meeting bar at the top: title, agenda, countdown, current step — for everyone; the
  * facilitator also gets the controls. Only the facilitator's page ever writes facilitation state
- * (the server would refuse anyone else).
+ * (the server refuses anyone else in the facilitation room).
  */
-export function FacilitationBar({ doc, role, boardId, token }: { doc: Y.Doc; role: Role; boardId: string; token: string | null }) {
+export function FacilitationBar({ docs, role, boardId, token }: { docs: BoardDocs; role: Role; boardId: string; token: string | null }) {
   const t = texts()
-  const { facilitation, state } = useFacilitation(doc)
+  const { facilitation, state } = useFacilitation(docs.facilitationDoc)
   const [showAgenda, setShowAgenda] = useState(false)
   useEffect(() => {
     if (state.title) rememberBoard(boardId, {}, { title: state.title })
@@ -51,7 +51,7 @@ export function FacilitationBar({ doc, role, boardId, token }: { doc: Y.Doc; rol
       )}
       {isFacilitator && <FacilitatorControls facilitation={facilitation} state={state} />}
       {isFacilitator && token && <MeetingMenu boardId={boardId} token={token} />}
-      <ExportMenu doc={doc} />
+      <ExportMenu docs={docs} />
       {showAgenda && (
         <div className="agenda-popover" data-testid="agenda">
           {isFacilitator ? (

@@ -1,9 +1,7 @@
 import type * as Y from 'yjs'
+import { FACILITATION_MAP } from '../../protocol/facilitationRoom'
 import type { TemplateStep } from '../../templates/types'
 import { serverNow } from './serverClock'
-
-/** Root map with what only the facilitator may change (the server refuses other roles). */
-export const FACILITATION_MAP = 'facilitation'
 
 export interface TimerState {
   /** Length of the countdown as last set, in ms. */
@@ -39,7 +37,10 @@ export interface FacilitationSnapshot {
 
 export const DEFAULT_TIMER_MS = 5 * 60_000
 
-/** Typed reads and writes of the facilitation map. Plain TypeScript, tested in Node. */
+/**
+ * Typed reads and writes of the facilitation map. `doc` is the board's facilitation room (see
+ * BoardSession), which only the facilitator link may write. Plain TypeScript, tested in Node.
+ */
 export class Facilitation {
   readonly map: Y.Map<unknown>
   constructor(readonly doc: Y.Doc) {

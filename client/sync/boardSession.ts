@@ -2,7 +2,7 @@ import { atom, type Atom } from '@tldraw/state'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { SYNC_PATH_PREFIX } from '../../protocol/paths'
+import { facilitationRoomName, SYNC_PATH_PREFIX } from '../../protocol/paths'
 import { TOKEN_PARAM } from '../../protocol/roles'
 import { guardUnsavedEdits, type UnsavedEditsGuard } from './unsavedEdits'
 import { RECORDS_ARRAY } from './yRecords'
@@ -14,17 +14,26 @@ export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'closed'
 export const INITIAL_SYNC_TIMEOUT_MS = 5_000
 /** IndexedDB database name prefix; one database per board. */
 export const LOCAL_DB_PREFIX = 'samenbord-'
+/** Suffix of the database with the facilitator's copy of the facilitation room. */
+const FACILITATION_DB_SUFFIX = '-leiding'
 
 /**
- * Everything that keeps one board's Y.Doc alive in the browser: the local copy in IndexedDB
- * (edits made offline survive a reload), the websocket to the relay, and the connection state.
+ * Everything that keeps one board's Y.Docs alive in the browser: the local copy in IndexedDB
+ * (edits made offline survive a reload), the websockets to the relay, and the connection state.
+ * A board has two docs, each its own room on the server: the canvas (`doc`), which every writing
+ * link edits, and the facilitation state (`facilitationDoc`: title, steps, timer, rounds), which
+ * only the facilitator link writes and everyone else reads.
  * No React here; the board page only reads `state` and `ready`.
  */
 export class BoardSession {
   readonly doc = new Y.Doc()
+  readonly facilitationDoc = new Y.Doc()
   /** The copy on this device; none for view-only links (they never have edits of their own). */
   readonly local: IndexeddbPersistence | null
+  /** The facilitator's copy of the facilitation room; others only read it and keep none. */
+  readonly facilitationLocal: IndexeddbPersistence | null
   readonly provider: WebsocketProvider
+  readonly facilitationProvider: WebsocketProvider
   readonly state: Atom<ConnectionState>
   /** The server's reason when it closed the connection for good (e.g. board too big). */
   readonly closeReason: Atom<{ code: number; reason: string } | null>
@@ -36,14 +45,22 @@ export class BoardSession {
 
   constructor(
     readonly boardId: string,
-    { token = null, keepLocalCopy = true }: { token?: string | null; keepLocalCopy?: boolean } = {},
+    {
+      token = null,
+      keepLocalCopy = true,
+      writesFacilitation = false,
+    }: { token?: string | null; keepLocalCopy?: boolean; writesFacilitation?: boolean } = {},
     serverUrl = defaultServerUrl(),
   ) {
     this.local = keepLocalCopy ? new IndexeddbPersistence(LOCAL_DB_PREFIX + boardId, this.doc) : null
-    this.provider = new WebsocketProvider(serverUrl, boardId, this.doc, {
-      connect: navigator.onLine,
-      params: token ? { [TOKEN_PARAM]: token } : {},
-    })
+    this.facilitationLocal = writesFacilitation
+      ? new IndexeddbPersistence(LOCAL_DB_PREFIX + boardId + FACILITATION_DB_SUFFIX, this.facilitationDoc)
+      : null
+    const options = { connect: navigator.onLine, params: token ? { [TOKEN_PARAM]: token } : ({} as Record<string, string>) }
+    this.provider = new WebsocketProvider(serverUrl, boardId, this.doc, options)
+    this.facilitationProvider = new WebsocketProvider(serverUrl, facilitationRoomName(boardId), this.facilitationDoc, options)
+    // Presence lives in the board's room; this one carries none.
+    this.facilitationProvider.awareness.setLocalState(null)
     this.unsaved = this.local
       ? guardUnsavedEdits(this.doc, boardId, { skipOrigins: [this.local, this.provider], events: window, storage: localStorage })
       : null
@@ -60,10 +77,14 @@ export class BoardSession {
     // A browser that knows it is offline should not keep dialling; it says so in the UI.
     const goOffline = () => {
       this.provider.disconnect()
+      this.facilitationProvider.disconnect()
       this.updateState()
     }
     const goOnline = () => {
-      if (!this.closeReason.get()) this.provider.connect()
+      if (!this.closeReason.get()) {
+        this.provider.connect()
+        this.facilitationProvider.connect()
+      }
       this.updateState()
     }
     window.addEventListener('offline', goOffline)
@@ -85,7 +106,8 @@ export class BoardSession {
   }
 
   private async waitUntilReady(): Promise<void> {
-    await this.local?.whenSynced
+    // The facilitator's own copy first: a template's steps set on opening must not race it.
+    await Promise.all([this.local?.whenSynced, this.facilitationLocal?.whenSynced])
     this.unsaved?.restore()
     // The array itself, not a YKeyValue over it: that would observe the board for the whole session.
     if (this.doc.getArray(RECORDS_ARRAY).length > 0 || !navigator.onLine) return
@@ -109,10 +131,16 @@ export class BoardSession {
     for (const cleanup of this.cleanups) cleanup()
     this.unsaved?.dispose()
     this.provider.destroy()
+    this.facilitationProvider.destroy()
     void this.local?.destroy()
+    void this.facilitationLocal?.destroy()
     this.doc.destroy()
+    this.facilitationDoc.destroy()
   }
 }
+
+/** The two documents of a board, for the parts of the page that read or write them. */
+export type BoardDocs = Pick<BoardSession, 'doc' | 'facilitationDoc'>
 
 /** Same host and port as the page: the server serves both the app and the relay. */
 export function defaultServerUrl(): string {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/apiStatus'
 import { isValidBoardId, newBoardId } from '../../protocol/boardId'
+import { facilitationRoomId } from '../../protocol/paths'
 import { TOKEN_PARAM, type CreatedBoard, type Role } from '../../protocol/roles'
 import { newAccess, roleFor } from '../access/boardAccess'
 import type { Relay } from '../relay/relay'
@@ -47,16 +48,22 @@ export async function handleBoardApi(
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' })
     if (!creations.take(req.socket.remoteAddress ?? '')) return tooMany()
     const copyFrom = url.searchParams.get('copyFrom')
-    let initialState: Uint8Array | null = null
+    let copied: { board: Uint8Array; facilitation: Uint8Array } | null = null
     if (copyFrom !== null) {
       if (!isValidBoardId(copyFrom)) return sendJson(res, 404, { error: 'unknown board' })
       if ((await resolveRole(store, copyFrom, token)) !== 'facilitator') return forbidden(res)
-      initialState = await relay.currentState(copyFrom)
+      copied = {
+        board: await relay.currentState(copyFrom),
+        facilitation: await relay.currentState(facilitationRoomId(copyFrom)),
+      }
     }
     const boardId = newBoardId()
     const { tokens, record } = await newAccess()
     await store.saveAccess(boardId, record)
-    if (initialState) await store.append(boardId, initialState)
+    if (copied) {
+      await store.append(boardId, copied.board)
+      await store.append(facilitationRoomId(boardId), copied.facilitation)
+    }
     const created: CreatedBoard = { boardId, tokens }
     return sendJson(res, 201, created)
   }

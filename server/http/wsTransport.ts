@@ -3,8 +3,8 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { CloseCode } from '../../protocol/closeCodes'
 import { MessageType } from '../../protocol/messages'
-import { roomFromSyncPath, SYNC_PATH_PREFIX } from '../../protocol/paths'
-import { canWrite, TOKEN_PARAM, type Role } from '../../protocol/roles'
+import { roomFromSyncPath, SYNC_PATH_PREFIX, type RoomAddress } from '../../protocol/paths'
+import { canWrite, roleInRoom, TOKEN_PARAM, type Role } from '../../protocol/roles'
 import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import type { Relay } from '../relay/relay'
@@ -78,7 +78,7 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
 
   function serveConnection(
     ws: WebSocket,
-    { boardId, roomId, isPrivate }: { boardId: string; roomId: string; isPrivate: boolean },
+    { boardId, roomId, kind }: RoomAddress,
     req: IncomingMessage,
     token: string | null,
   ): void {
@@ -161,11 +161,11 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
       .then((resolved) => {
         if (closed) return null
         // A private room is for writing: a view-only link has no business there.
-        if (!resolved || (isPrivate && !canWrite(resolved))) {
+        if (!resolved || (kind === 'private' && !canWrite(resolved))) {
           conn.close(CloseCode.Forbidden, 'this link does not fit this board')
           return null
         }
-        role = resolved
+        role = roleInRoom(resolved, kind)
         return relay.join(roomId, conn)
       })
       .then(

@@ -1,7 +1,10 @@
 import * as v8 from 'node:v8'
 import * as Y from 'yjs'
+import { isValidBoardId } from '../../protocol/boardId'
+import { boardOfFacilitationRoom, facilitationRoomId } from '../../protocol/paths'
 import type { BoardStore } from '../store/boardStore'
 import type { RelayConnection } from './connection'
+import { docFromState, firstFacilitationState, isEmptyUpdate } from './facilitationStart'
 import { Room, type RoomOptions } from './room'
 
 /** Pause after the last board unloads before the idle collection: closing sockets finish first. */
@@ -34,33 +37,64 @@ export class Relay {
   }
 
   /**
-   * The board's current state: from memory when it is open (including what is not compacted
-   * yet), else merged from the store.
+   * A room's current state: from memory when it is open (including what is not compacted yet),
+   * else merged from the store. A facilitation room that was never started answers with the
+   * state it will start with.
    */
-  async currentState(boardId: string): Promise<Uint8Array> {
-    const room = this.rooms.get(boardId)
+  async currentState(roomId: string): Promise<Uint8Array> {
+    const room = this.rooms.get(roomId)
     if (room) return Y.encodeStateAsUpdate((await room).doc)
-    await this.unloading.get(boardId)
-    return Y.mergeUpdates(await this.store.load(boardId))
+    await this.unloading.get(roomId)
+    const stored = Y.mergeUpdates(await this.store.load(roomId))
+    const boardId = boardOfFacilitationRoom(roomId)
+    if (boardId && isEmptyUpdate(stored)) return firstFacilitationState(docFromState(await this.currentState(boardId)))
+    return stored
   }
 
-  async join(boardId: string, conn: RelayConnection): Promise<Room> {
-    this.joining.set(boardId, (this.joining.get(boardId) ?? 0) + 1)
+  private async load(roomId: string): Promise<Room> {
+    const room = await Room.load(roomId, this.store, this.options)
     try {
-      await this.unloading.get(boardId)
-      let room = this.rooms.get(boardId)
+      // Before anyone can write to the board or the room (see firstFacilitationState).
+      const boardId = boardOfFacilitationRoom(roomId)
+      if (boardId && room.isEmpty) {
+        room.applyServerUpdate(firstFacilitationState(docFromState(await this.currentState(boardId))))
+      } else if (isValidBoardId(roomId)) {
+        await this.startFacilitationRoom(roomId, room.doc)
+      }
+    } catch (error) {
+      this.options.log('could not start the facilitation room', { roomId, error: String(error) })
+    }
+    return room
+  }
+
+  /** Stores the first state of a board's facilitation room unless it has one. */
+  private async startFacilitationRoom(boardId: string, boardDoc: Y.Doc): Promise<void> {
+    const roomId = facilitationRoomId(boardId)
+    // An open (or opening) room starts itself; waiting for it here could wait for this very board.
+    if (this.rooms.has(roomId)) return
+    await this.unloading.get(roomId)
+    if (isEmptyUpdate(Y.mergeUpdates(await this.store.load(roomId)))) {
+      await this.store.append(roomId, firstFacilitationState(boardDoc))
+    }
+  }
+
+  async join(roomId: string, conn: RelayConnection): Promise<Room> {
+    this.joining.set(roomId, (this.joining.get(roomId) ?? 0) + 1)
+    try {
+      await this.unloading.get(roomId)
+      let room = this.rooms.get(roomId)
       if (!room) {
-        room = Room.load(boardId, this.store, this.options)
-        this.rooms.set(boardId, room)
-        room.catch(() => this.rooms.delete(boardId))
+        room = this.load(roomId)
+        this.rooms.set(roomId, room)
+        room.catch(() => this.rooms.delete(roomId))
       }
       const loaded = await room
       loaded.addConnection(conn)
       return loaded
     } finally {
-      const left = (this.joining.get(boardId) ?? 1) - 1
-      if (left === 0) this.joining.delete(boardId)
-      else this.joining.set(boardId, left)
+      const left = (this.joining.get(roomId) ?? 1) - 1
+      if (left === 0) this.joining.delete(roomId)
+      else this.joining.set(roomId, left)
     }
   }
 

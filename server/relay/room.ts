@@ -10,7 +10,7 @@ import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessGuard'
 import type { RelayConnection } from './connection'
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from './encoding'
 import { ProtocolError } from './errors'
-import { FACILITATOR_ONLY_ROOTS, rootsTouched, UNKNOWN_ROOT } from './protectedRoots'
+import { changesDocument } from './changesDocument'
 
 export interface RoomOptions {
   maxBoardBytes: number
@@ -39,6 +39,9 @@ interface WriteBatch {
   commit: Promise<void>
   callbacks: { after: () => void; onError: (e: unknown) => void }[]
 }
+
+/** Origin of changes the server makes itself; stored and relayed like a participant's. */
+const FROM_SERVER = Symbol('from-server')
 
 /** Origin of updates and presence from other server instances (stored by them already). */
 const FROM_PEER = Symbol('from-peer')
@@ -100,6 +103,16 @@ export class Room {
     return room
   }
 
+  /** True while nothing was ever written to this room. */
+  get isEmpty(): boolean {
+    return this.doc.store.clients.size === 0
+  }
+
+  /** Applies a change the server makes itself (e.g. moving old data): stored and relayed like an edit. */
+  applyServerUpdate(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, FROM_SERVER)
+  }
+
   get connectionCount(): number {
     return this.connections.size
   }
@@ -155,29 +168,19 @@ export class Room {
   }
 
   private applyClientUpdate(conn: RelayConnection, update: Uint8Array): void {
-    let decoded: ReturnType<typeof Y.decodeUpdate>
-    try {
-      decoded = Y.decodeUpdate(update)
-    } catch {
-      throw new ProtocolError(CloseCode.MalformedMessage, 'update could not be decoded')
-    }
-    // A client's sync step 2 is often empty, or repeats deletions the board has already (every
-    // reconnect of a viewer whose copy holds a deleted note): that is not a write.
-    // The roots are worked out at most once, and only when needed (never for a facilitator's edit).
-    let roots: Set<string> | null = null
-    const touched = () => (roots ??= rootsTouched(this.doc, decoded))
-    if (decoded.structs.length === 0 && (decoded.ds.clients.size === 0 || touched().size === 0)) return
-    if (!canWrite(conn.role)) throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
-    if (conn.role !== 'facilitator') {
-      for (const root of touched()) {
-        // Where a change lands cannot be told when it builds on changes the server never had.
-        if (root === UNKNOWN_ROOT) {
-          throw new ProtocolError(CloseCode.MalformedMessage, 'update depends on changes the server does not have')
-        }
-        if (FACILITATOR_ONLY_ROOTS.has(root)) {
-          throw new ProtocolError(CloseCode.Forbidden, `only the facilitator may change ${root}`)
-        }
+    // Who may write is decided by the link and the room alone (facilitator-only state has a room
+    // of its own), so a writer's update is applied without being decoded first: that is the
+    // per-update work the anchor does too. yjs throws on bytes it cannot read.
+    if (!canWrite(conn.role)) {
+      let changes: boolean
+      try {
+        changes = changesDocument(this.doc, update)
+      } catch {
+        throw new ProtocolError(CloseCode.MalformedMessage, 'update could not be decoded')
       }
+      // A view-only client still answers our sync step 1; an answer that changes nothing is fine.
+      if (changes) throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
+      return
     }
     if (this.storedBytes + update.byteLength > this.options.maxBoardBytes) {
       this.compact()

@@ -63,7 +63,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
       .poll(() =>
         participant.evaluate(() => {
           const editor = window.editor!
-          const steps = window.samenbordDoc!.getMap('facilitation').get('steps') as Array<{ frameId: string }>
+          const steps = window.samenbordFacilitationDoc!.getMap('facilitation').get('steps') as Array<{ frameId: string }>
           const area = editor.getShapePageBounds(steps[0].frameId as never)!
           return editor.getViewportPageBounds().includes(area)
         }),
@@ -134,7 +134,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
 
     // The participant puts two notes in step 2's area.
     const stepTitle = await participant.evaluate(() => {
-      const steps = window.samenbordDoc!.getMap('facilitation').get('steps') as Array<{ frameId: string; title: string }>
+      const steps = window.samenbordFacilitationDoc!.getMap('facilitation').get('steps') as Array<{ frameId: string; title: string }>
       const editor = window.editor!
       const area = editor.getShapePageBounds(steps[1].frameId as never)!
       const text = (t: string) => ({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: t }] }] })

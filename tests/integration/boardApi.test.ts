@@ -2,6 +2,7 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
+import { facilitationRoomId, facilitationRoomName } from '../../protocol/paths'
 import type { CreatedBoard } from '../../protocol/roles'
 import { startServer, whenSynced } from '../support/server'
 
@@ -16,9 +17,9 @@ async function setup() {
   const api = `http://127.0.0.1:${s.port}/api`
   const create = async (query = '') =>
     (await (await fetch(`${api}/boards${query}`, { method: 'POST' })).json()) as CreatedBoard
-  const join = (board: CreatedBoard, token = board.tokens.facilitator) => {
+  const join = (board: CreatedBoard, token = board.tokens.facilitator, room = board.boardId) => {
     const doc = new Y.Doc()
-    const provider = new WebsocketProvider(s.url, board.boardId, doc, {
+    const provider = new WebsocketProvider(s.url, room, doc, {
       WebSocketPolyfill: WebSocket as never,
       disableBc: true,
       params: { t: token },
@@ -26,9 +27,9 @@ async function setup() {
     cleanups.push(() => provider.destroy())
     return { doc, provider }
   }
-  /** Waits until the server has stored at least `n` updates of the board. */
-  const stored = (board: CreatedBoard, n = 1) =>
-    vi.waitFor(async () => expect(await s.server.store.logLength(board.boardId)).toBeGreaterThanOrEqual(n))
+  /** Waits until the server has stored at least `n` updates of the board (or of another of its rooms). */
+  const stored = (board: CreatedBoard, n = 1, roomId = board.boardId) =>
+    vi.waitFor(async () => expect(await s.server.store.logLength(roomId)).toBeGreaterThanOrEqual(n))
   return { api, create, join, stored }
 }
 
@@ -70,18 +71,21 @@ describe('board API: snapshots and copies', () => {
     const { create, join, stored } = await setup()
     const board = await create()
     const a = join(board)
-    await whenSynced(a.provider)
-    a.doc.getMap('facilitation').set('title', 'PLG week 1')
+    const aLeiding = join(board, board.tokens.facilitator, facilitationRoomName(board.boardId))
+    await Promise.all([whenSynced(a.provider), whenSynced(aLeiding.provider)])
+    aLeiding.doc.getMap('facilitation').set('title', 'PLG week 1')
     a.doc.getArray('tl_records').push([{ key: 'shape:1', val: 'notitie' }])
-    await stored(board, 2)
+    await stored(board, 1)
+    await stored(board, 1, facilitationRoomId(board.boardId))
     const refused = await create(`?copyFrom=${board.boardId}&t=${board.tokens.participant}`)
     expect(refused.boardId).toBeUndefined()
     const copy = await create(`?copyFrom=${board.boardId}&t=${board.tokens.facilitator}`)
     expect(copy.boardId).not.toBe(board.boardId)
     expect(copy.tokens.facilitator).not.toBe(board.tokens.facilitator)
     const b = join(copy)
-    await whenSynced(b.provider)
-    expect(b.doc.getMap('facilitation').get('title')).toBe('PLG week 1')
+    const bLeiding = join(copy, copy.tokens.facilitator, facilitationRoomName(copy.boardId))
+    await Promise.all([whenSynced(b.provider), whenSynced(bLeiding.provider)])
+    expect(bLeiding.doc.getMap('facilitation').get('title')).toBe('PLG week 1')
     expect(b.doc.getArray('tl_records').length).toBe(1)
     // The copy is its own board: a change there does not reach the original.
     b.doc.getArray('tl_records').push([{ key: 'shape:2', val: 'alleen in kopie' }])

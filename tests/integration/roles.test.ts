@@ -3,6 +3,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
+import { facilitationRoomName } from '../../protocol/paths'
 import type { CreatedBoard, Role } from '../../protocol/roles'
 import { startServer, whenSynced } from '../support/server'
 
@@ -17,9 +18,10 @@ async function setup() {
   const res = await fetch(`http://127.0.0.1:${s.port}/api/boards`, { method: 'POST' })
   expect(res.status).toBe(201)
   const board = (await res.json()) as CreatedBoard
-  const join = (token: string | null) => {
+  /** A client on the board, or on one of its other rooms (`leiding`: the facilitation room). */
+  const join = (token: string | null, room = board.boardId) => {
     const doc = new Y.Doc()
-    const provider = new WebsocketProvider(s.url, board.boardId, doc, {
+    const provider = new WebsocketProvider(s.url, room, doc, {
       WebSocketPolyfill: WebSocket as never,
       disableBc: true,
       params: token ? { t: token } : {},
@@ -93,23 +95,75 @@ describe('role links, enforced by the server', () => {
   })
 })
 
-describe('facilitator-only state', () => {
-  it('only the facilitator may change the facilitation map; others are refused and change nothing', async () => {
+describe('facilitator-only state: the facilitation room', () => {
+  it('only the facilitator link writes it; everyone else reads it live and is refused when writing', async () => {
     const { board, join } = await setup()
-    const facilitator = join(board.tokens.facilitator)
-    const participant = join(board.tokens.participant)
-    await Promise.all([whenSynced(facilitator.provider), whenSynced(participant.provider)])
+    const leiding = facilitationRoomName(board.boardId)
+    const facilitator = join(board.tokens.facilitator, leiding)
+    const participant = join(board.tokens.participant, leiding)
+    const participantOnBoard = join(board.tokens.participant)
+    await Promise.all([facilitator, participant, participantOnBoard].map((c) => whenSynced(c.provider)))
     facilitator.doc.getMap('facilitation').set('title', 'PLG rekenen')
     await vi.waitFor(() => expect(participant.doc.getMap('facilitation').get('title')).toBe('PLG rekenen'))
-    participant.doc.getArray('tl_records').push([{ key: 'shape:x', val: 1 }]) // ordinary edit: fine
-    await vi.waitFor(() => expect(facilitator.doc.getArray('tl_records').length).toBe(1))
 
     participant.doc.getMap('facilitation').set('title', 'gekaapt')
     expect(await participant.closed).toBe(CloseCode.Forbidden)
-    const late = join(board.tokens.viewer)
-    await whenSynced(late.provider)
+    // Its writing link still writes the board itself.
+    participantOnBoard.doc.getArray('tl_records').push([{ key: 'shape:x', val: 1 }])
+    const late = join(board.tokens.viewer, leiding)
+    const lateOnBoard = join(board.tokens.viewer)
+    await Promise.all([whenSynced(late.provider), whenSynced(lateOnBoard.provider)])
     expect(late.doc.getMap('facilitation').get('title')).toBe('PLG rekenen')
-    expect(late.doc.getArray('tl_records').length).toBe(1)
+    await vi.waitFor(() => expect(lateOnBoard.doc.getArray('tl_records').length).toBe(1))
+    // The rooms are separate documents.
+    expect(lateOnBoard.doc.getMap('facilitation').size).toBe(0)
+    expect(late.doc.getArray('tl_records').length).toBe(0)
+  })
+
+  it('a board made before the facilitation room keeps its title and steps: they move over once', async () => {
+    const { board, join, port, server } = await setup()
+    // Before, the facilitation map lived in the board's own doc (only the facilitator could write it).
+    const before = new Y.Doc()
+    before.getMap('facilitation').set('title', 'PLG van vorig jaar')
+    before.getMap('facilitation').set('steps', [{ title: 'Terugblik', minutes: 10 }])
+    await server.store.append(board.boardId, Y.encodeStateAsUpdate(before))
+
+    // A copy for the next meeting, made before anyone opened the board again, has it too.
+    const copyRes = await fetch(`http://127.0.0.1:${port}/api/boards?copyFrom=${board.boardId}&t=${board.tokens.facilitator}`, { method: 'POST' })
+    const copy = (await copyRes.json()) as CreatedBoard
+    const onCopy = join(copy.tokens.participant, facilitationRoomName(copy.boardId))
+    await vi.waitFor(() => expect(onCopy.doc.getMap('facilitation').get('title')).toBe('PLG van vorig jaar'))
+
+    const participant = join(board.tokens.participant, facilitationRoomName(board.boardId))
+    await vi.waitFor(() =>
+      expect(participant.doc.getMap('facilitation').toJSON()).toEqual({
+        title: 'PLG van vorig jaar',
+        steps: [{ title: 'Terugblik', minutes: 10 }],
+      }),
+    )
+    // From now on the room is what counts; the board's old map is ignored.
+    const onBoard = join(board.tokens.participant)
+    await whenSynced(onBoard.provider)
+    onBoard.doc.getMap('facilitation').set('title', 'oude plek')
+    const facilitator = join(board.tokens.facilitator, facilitationRoomName(board.boardId))
+    await whenSynced(facilitator.provider)
+    facilitator.doc.getMap('facilitation').set('title', 'PLG dit jaar')
+    await vi.waitFor(() => expect(participant.doc.getMap('facilitation').get('title')).toBe('PLG dit jaar'))
+  })
+
+  it("a participant cannot slip facilitation state in through the board's old map", async () => {
+    const { board, join, server } = await setup()
+    const onBoard = join(board.tokens.participant)
+    await whenSynced(onBoard.provider)
+    onBoard.doc.getMap('facilitation').set('title', 'gekaapt')
+    onBoard.doc.getMap('facilitation').set('privateRound', { roundId: 'x', active: true })
+    await vi.waitFor(async () => expect(await server.store.logLength(board.boardId)).toBeGreaterThanOrEqual(1))
+    onBoard.provider.destroy()
+    await vi.waitFor(() => expect(server.relay.isLoaded(board.boardId)).toBe(false))
+    // The facilitation room, opened for the first time only now, does not take the board's map.
+    const reader = join(board.tokens.viewer, facilitationRoomName(board.boardId))
+    await whenSynced(reader.provider)
+    expect(reader.doc.getMap('facilitation').toJSON()).toEqual({})
   })
 })
 
