@@ -53,7 +53,8 @@ try {
   copy.pragma('journal_mode = DELETE')
   const check = copy.pragma('integrity_check', { simple: true })
   if (check !== 'ok') fail(`the copy failed its integrity check: ${String(check)}`)
-  boards = (copy.prepare('SELECT COUNT(DISTINCT board_id) AS n FROM board_updates').get() as { n: number }).n
+  // A board's other rooms (facilitation, private notes) are stored as `<boardId>.<room>`.
+  boards = (copy.prepare("SELECT COUNT(DISTINCT board_id) AS n FROM board_updates WHERE instr(board_id, '.') = 0").get() as { n: number }).n
 } finally {
   copy.close()
 }
