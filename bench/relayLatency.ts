@@ -61,9 +61,12 @@ const QUICK: Scenario[] = [
 
 /**
  * BENCH_SCENARIOS=50x10@20,1x300@20 runs only those rows (for work on one of them; run.ts then
- * writes a partial report), BENCH_ROUNDS=2 fewer rounds.
+ * writes a partial report), BENCH_ROUNDS=2 fewer rounds, BENCH_SERVERS=sqlite,anchor only those
+ * servers (sqlite, redis, anchor).
  */
 export const scenarioFilter = process.env.BENCH_SCENARIOS?.split(',').map((x) => x.trim()).filter(Boolean)
+export const serverFilter = process.env.BENCH_SERVERS?.split(',').map((x) => x.trim()).filter(Boolean)
+const wanted = (server: 'sqlite' | 'redis' | 'anchor') => !serverFilter || serverFilter.includes(server)
 const scenarioKey = (s: Scenario) => `${s.rooms}x${s.clientsPerRoom}@${s.intervalMs}`
 function selectScenarios(all: Scenario[]): Scenario[] {
   if (!scenarioFilter) return all
@@ -133,11 +136,12 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
   const samples = new Map<string, Sample[]>()
   const key = (s: Scenario, peer: Peer) => `${label(s)} ${peer.name}`
   try {
-    peers.push(await startOursSqlite())
-    redis = await startOursRedis()
+    if (wanted('sqlite')) peers.push(await startOursSqlite())
+    redis = wanted('redis') ? await startOursRedis() : null
     if (redis) peers.push(redis)
-    else console.log('Redis mode: not available')
-    peers.push(await startAnchor())
+    else if (wanted('redis')) console.log('Redis mode: not available')
+    if (wanted('anchor')) peers.push(await startAnchor())
+    if (peers.length === 0) throw new Error('BENCH_SERVERS matches none of sqlite, redis, anchor')
     // Warm-up (JIT, first board): not reported.
     for (const peer of peers) await measure(pool, peer, { rooms: 1, clientsPerRoom: 10, intervalMs: PACED_INTERVAL_MS }, 20)
     for (let round = 0; round < rounds; round++) {

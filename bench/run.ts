@@ -5,7 +5,7 @@ import { dirname } from 'node:path'
 import { runClientGroup } from './clientApp'
 import { runGrowthGroup } from './docGrowth'
 import { runMemoryGroup } from './memory'
-import { runRelayGroup, scenarioFilter } from './relayLatency'
+import { runRelayGroup, scenarioFilter, serverFilter } from './relayLatency'
 import type { Section } from './stats'
 
 /**
@@ -82,7 +82,8 @@ const header =
 const body = sections
   .map((s) => `## ${s.title}\n\n${s.method}\n\n${s.tables.join('\n\n')}\n${s.notes ? `\n${s.notes}\n` : ''}`)
   .join('\n')
-const partial = selected.length < Object.keys(groups).length || scenarioFilter !== undefined || process.env.BENCH_ROUNDS !== undefined
+const partial =
+  selected.length < Object.keys(groups).length || scenarioFilter !== undefined || serverFilter !== undefined || process.env.BENCH_ROUNDS !== undefined
 const file = quick ? 'test-output/performance-quick.md' : partial ? 'test-output/performance-partial.md' : 'docs/performance.md'
 mkdirSync(dirname(file), { recursive: true })
 writeFileSync(file, `${header}\n${body}${handWritten(file)}`)
