@@ -2,13 +2,17 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AccessRecord } from '../access/boardAccess'
+import { log } from '../log'
 import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
+import { WalCheckpointer } from './walCheckpointer'
 
 /**
  * Longest an append waits for its commit within one turn of the event loop, in milliseconds: the
  * relay sends an update only after its commit, so on a busy server this bounds the added latency.
  */
 export const MAX_COMMIT_DELAY_MS = 1
+/** SQLite's own automatic checkpoint threshold, used again if the checkpoint worker fails. */
+const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
 
 /**
  * The embedded default store: one SQLite file in WAL mode, one row per update.
@@ -16,9 +20,9 @@ export const MAX_COMMIT_DELAY_MS = 1
  * Appends made in one turn of the event loop are committed together, in one transaction, when
  * the turn's I/O callbacks are done (setImmediate); the promise `append` returns resolves after
  * that commit, and the relay relays an update only then. A commit costs far more than a row (one
- * WAL write per commit, and a checkpoint every ~1,000 WAL pages), so under load one commit per
- * turn instead of one per update is what keeps the relay's latency at the level of a relay that
- * stores nothing.
+ * WAL write per commit), so under load one commit per turn instead of one per update is what
+ * keeps the relay's latency at the level of a relay that stores nothing. The WAL is checkpointed
+ * by a worker thread (WalCheckpointer), not inside a commit on the event loop.
  *
  * `synchronous = NORMAL` in WAL mode makes every committed append survive a crash of the process
  * (kill -9): the WAL is written by the OS before the commit returns. Only a power loss can roll
@@ -39,6 +43,7 @@ export class SqliteBoardStore implements BoardStore {
   private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void; openedAt: number } | null = null
   /** Commits the queued appends now instead of at the end of the turn (also benchmarks, tools). */
   readonly flush: () => void
+  private readonly checkpointer: WalCheckpointer | null = null
 
   constructor(
     file: string,
@@ -51,6 +56,13 @@ export class SqliteBoardStore implements BoardStore {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${synchronous}`)
     this.db.pragma('busy_timeout = 5000')
+    if (file !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 0')
+      this.checkpointer = new WalCheckpointer(file, (error) => {
+        log('WAL checkpoint in the background failed; checkpointing in commits again', { error })
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`)
+      })
+    }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS board_updates (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -186,8 +198,10 @@ export class SqliteBoardStore implements BoardStore {
     await this.db.backup(destination)
   }
 
-  close(): void {
+  /** Commits what is queued and closes; resolves once the checkpoint worker has finished too. */
+  close(): Promise<void> {
     this.flush()
     this.db.close()
+    return this.checkpointer?.stop() ?? Promise.resolve()
   }
 }

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MAX_COMMIT_DELAY_MS, SqliteBoardStore } from '../../server/store/sqliteStore'
 
 const dirs: string[] = []
@@ -45,7 +45,7 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
     expect(next).not.toBe(first) // a later turn gets its own commit
     await next
     expect(rowsOnDisk(file, 'a')).toEqual([[1], [3], [4]])
-    store.close()
+    await store.close()
   })
 
   it('commits early when a turn is long, so the first update in it is not held back', async () => {
@@ -63,7 +63,7 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
     expect(later).not.toBe(first)
     await Promise.all([first, later])
     expect(rowsOnDisk(file, 'a')).toEqual([[1], [2], [3], [4]])
-    store.close()
+    await store.close()
   })
 
   it('compaction, reads and close write what is queued first', async () => {
@@ -75,7 +75,7 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
     store.compact('a', Uint8Array.of(9)) // the state contains 1 and 2: they must not follow it
     expect(await store.load('a')).toEqual([Uint8Array.of(9)])
     void store.append('a', Uint8Array.of(3))
-    store.close()
+    await store.close()
     expect(rowsOnDisk(file, 'a')).toEqual([[9], [3]])
   })
 
@@ -88,6 +88,23 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
     await expect(good).rejects.toThrow(/NOT NULL/) // the transaction rolled back as a whole
     await store.append('a', Uint8Array.of(2))
     expect(rowsOnDisk(file, 'a')).toEqual([[2]])
-    store.close()
+    await store.close()
+  })
+})
+
+describe('SqliteBoardStore: WAL checkpoints off the event loop', () => {
+  it('a worker thread copies the WAL into the database file, and the last close leaves no WAL', async () => {
+    const file = tempFile()
+    const store = new SqliteBoardStore(file)
+    const sizeAtStart = statSync(file).size
+    const row = new Uint8Array(1024).fill(7)
+    // ~2 MiB in one commit: about 500 WAL pages, below SQLite's own checkpoint threshold (1,000),
+    // so only the worker can have moved them into the database file.
+    for (let i = 0; i < 2000; i++) void store.append('a', row)
+    store.flush()
+    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(sizeAtStart + 1024 * 1024), { timeout: 10_000 })
+    await store.close()
+    expect(existsSync(`${file}-wal`)).toBe(false)
+    expect(rowsOnDisk(file, 'a')).toHaveLength(2000)
   })
 })
