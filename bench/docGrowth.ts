@@ -112,7 +112,7 @@ export async function runGrowthGroup(quick: boolean): Promise<Section> {
     rows.push(await meeting(peer.urls[0], store, participants, plan))
     console.log(`growth: meeting measured (${((Date.now() - started) / 1000).toFixed(0)} s)`)
   } finally {
-    store.close()
+    await store.close()
     await peer.stop()
   }
   const table = formatTable(

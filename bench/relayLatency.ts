@@ -204,5 +204,5 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
   const costs =
     'The second table times, inside the benchmark process (bench/serverCosts.ts), the steps our server ' +
     'takes for every incoming update besides the Y.applyUpdate and the sends that the anchor does too.'
-  return { title: 'Relay latency and throughput', method: `${method}\n\n${costs}`, tables: [table, measureServerCosts()] }
+  return { title: 'Relay latency and throughput', method: `${method}\n\n${costs}`, tables: [table, await measureServerCosts()] }
 }

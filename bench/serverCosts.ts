@@ -40,14 +40,14 @@ const BATCH = 20
 
 /**
  * What our server does per incoming update besides what the anchor does, timed in this process:
- * the SQLite append (WAL, synchronous=NORMAL; a WAL
- * checkpoint runs inside a commit every ~1,000 pages and blocks the event loop), once with one
+ * the SQLite append (WAL, synchronous=NORMAL; the WAL
+ * is checkpointed by a worker thread, beside these commits), once with one
  * commit per update and once as the server does it, all appends of a turn in one commit (here
  * BATCH at a time), next to the Y.applyUpdate both servers do; and the Y.decodeUpdate that it
  * did for every update until the facilitation state got a room of its own (now only for a
  * view-only connection's sync step 2). Returns a markdown table.
  */
-export function measureServerCosts(): string {
+export async function measureServerCosts(): Promise<string> {
   const { initial, moves: updates } = moveUpdates(UPDATES)
   const bytes = updates.reduce((s, u) => s + u.byteLength, 0) / updates.length
   const doc = new Y.Doc()
@@ -60,7 +60,7 @@ export function measureServerCosts(): string {
     void single.append('board', u)
     single.flush()
   })
-  single.close()
+  await single.close()
   const batched = new SqliteBoardStore(join(dir, 'batched.sqlite'))
   const appendBatched: number[] = []
   for (let i = 0; i < updates.length; i += BATCH) {
@@ -71,7 +71,7 @@ export function measureServerCosts(): string {
     const perUpdate = ((performance.now() - t) * 1000) / chunk.length
     for (let k = 0; k < chunk.length; k++) appendBatched.push(perUpdate)
   }
-  batched.close()
+  await batched.close()
   rmSync(dir, { recursive: true, force: true })
   const row = (name: string, t: number[], both: string) => [
     name,

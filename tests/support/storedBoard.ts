@@ -12,7 +12,7 @@ export async function readStoredBoard(dataDir: string, boardId: string): Promise
     for (const update of await store.load(boardId)) Y.applyUpdate(doc, update)
     return doc
   } finally {
-    store.close()
+    await store.close()
   }
 }
 
