@@ -75,8 +75,11 @@ function selectScenarios(all: Scenario[]): Scenario[] {
   return picked
 }
 
-/** "min–max" of per-round figures. */
-const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`
+/** "min–max (median)" of per-round figures. */
+const spread = (values: number[]) =>
+  `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)} (${percentile(values, 50).toFixed(0)})`
+/** Paced edits per room in the warm-up. */
+const WARM_UP_EDITS = 20
 const label = (s: Scenario) => `${s.rooms} × ${s.clientsPerRoom}, ${s.intervalMs} ms`
 
 /** User + system CPU time of processes, in milliseconds. */
@@ -142,8 +145,10 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
     else if (wanted('redis')) console.log('Redis mode: not available')
     if (wanted('anchor')) peers.push(await startAnchor())
     if (peers.length === 0) throw new Error('BENCH_SERVERS matches none of sqlite, redis, anchor')
-    // Warm-up (JIT, first board): not reported.
-    for (const peer of peers) await measure(pool, peer, { rooms: 1, clientsPerRoom: 10, intervalMs: PACED_INTERVAL_MS }, 20)
+    // Warm-up, not reported: the largest selected scenario once per server, so that its JIT, heap
+    // and (ours) SQLite file have seen that load before the first measured round.
+    const largest = scenarios.reduce((a, b) => (b.rooms * b.clientsPerRoom > a.rooms * a.clientsPerRoom ? b : a))
+    for (const peer of peers) await measure(pool, peer, largest, WARM_UP_EDITS)
     for (let round = 0; round < rounds; round++) {
       for (const [i, s] of scenarios.entries()) {
         for (const peer of peers.map((_, k) => peers[(k + i + round) % peers.length])) {
@@ -177,7 +182,7 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
     }),
   )
   const table = formatTable(
-    ['rooms × clients, edit every', 'server', 'p50 ms', 'p95 ms', 'p99 ms', 'p99 by round ms', 'remote applies/s', 'server CPU µs / apply', 'server CPU % (paced)', 'clients CPU % (paced)'],
+    ['rooms × clients, edit every', 'server', 'p50 ms', 'p95 ms', 'p99 ms', 'p99 by round ms: min–max (median)', 'remote applies/s', 'server CPU µs / apply', 'server CPU % (paced)', 'clients CPU % (paced)'],
     rows,
   )
   const method =
@@ -185,7 +190,7 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
     `(bench/loadClients.ts; with one, the clients' own work — every client applies every update — ` +
     `dominated the 300-client figures); each server is a separate process on loopback. ` +
     `${rounds} round(s); each runs every scenario against every server in turn (the order rotates), after a ` +
-    `warm-up; the rounds' samples are pooled (the p99 of each round alone is shown as a range, to show the noise). Latency: ${pacedEdits} paced edits per room per round, one every ` +
+    `warm-up (the largest scenario once per server, ${WARM_UP_EDITS} paced edits per room, not reported); the rounds' samples are pooled (the p99 of each round alone is shown as a range with its median, to show the noise). Latency: ${pacedEdits} paced edits per room per round, one every ` +
     `${PACED_INTERVAL_MS} ms per room (${MANY_ROOMS_INTERVAL_MS} ms in the first many-room row: see its note), written by the room's clients in turn; the time from the edit to its arrival in each ` +
     `other client's Y.Doc (process.hrtime: one monotonic clock for all processes). It includes the load ` +
     `generator's own time to apply the update, which grows with the number of clients. Throughput: every ` +

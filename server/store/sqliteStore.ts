@@ -10,7 +10,7 @@ import { WalCheckpointer } from './walCheckpointer'
  * Longest an append waits for its commit within one turn of the event loop, in milliseconds: the
  * relay sends an update only after its commit, so on a busy server this bounds the added latency.
  */
-export const MAX_COMMIT_DELAY_MS = 1
+export const MAX_COMMIT_DELAY_MS = 0.25
 /** SQLite's own automatic checkpoint threshold, used again if the checkpoint worker fails. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
 
