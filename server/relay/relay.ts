@@ -53,16 +53,18 @@ export class Relay {
 
   private async load(roomId: string): Promise<Room> {
     const room = await Room.load(roomId, this.store, this.options)
+    // Before anyone can write to the board or the room (see firstFacilitationState). When that
+    // fails the board is not opened (the client retries), so the rule cannot be skipped.
+    const boardId = boardOfFacilitationRoom(roomId)
     try {
-      // Before anyone can write to the board or the room (see firstFacilitationState).
-      const boardId = boardOfFacilitationRoom(roomId)
       if (boardId && room.isEmpty) {
         room.applyServerUpdate(firstFacilitationState(docFromState(await this.currentState(boardId))))
       } else if (isValidBoardId(roomId)) {
         await this.startFacilitationRoom(roomId, room.doc)
       }
     } catch (error) {
-      this.options.log('could not start the facilitation room', { roomId, error: String(error) })
+      await room.close().catch(() => undefined)
+      throw error
     }
     return room
   }
