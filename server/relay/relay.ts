@@ -47,8 +47,13 @@ export class Relay {
     await this.unloading.get(roomId)
     const stored = Y.mergeUpdates(await this.store.load(roomId))
     const boardId = boardOfFacilitationRoom(roomId)
-    if (boardId && isEmptyUpdate(stored)) return firstFacilitationState(docFromState(await this.currentState(boardId)))
+    if (boardId && isEmptyUpdate(stored)) return this.firstStateOf(boardId)
     return stored
+  }
+
+  /** The state a board's facilitation room starts with, from the board's current state. */
+  private async firstStateOf(boardId: string): Promise<Uint8Array> {
+    return firstFacilitationState(docFromState(await this.currentState(boardId)))
   }
 
   private async load(roomId: string): Promise<Room> {
@@ -58,7 +63,7 @@ export class Relay {
     const boardId = boardOfFacilitationRoom(roomId)
     try {
       if (boardId && room.isEmpty) {
-        room.applyServerUpdate(firstFacilitationState(docFromState(await this.currentState(boardId))))
+        room.applyServerUpdate(await this.firstStateOf(boardId))
       } else if (isValidBoardId(roomId)) {
         await this.startFacilitationRoom(roomId, room.doc)
       }
