@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { newBoardId } from '../../protocol/boardId'
+import { facilitationRoomId } from '../../protocol/paths'
 import { createSamenbordServer } from '../../server/app'
 import { readConfig } from '../../server/config'
 import { SqliteBoardStore } from '../../server/store/sqliteStore'
@@ -51,5 +52,25 @@ describe('when the store fails', () => {
     await whenSynced(writer.provider)
     writer.doc.getMap('m').set('after', 'weer goed')
     await vi.waitFor(() => expect(reader.doc.getMap('m').get('after')).toBe('weer goed'))
+  })
+
+  it("does not open a board whose facilitation room cannot be started; the client's retry opens it once the store works", async () => {
+    const dataDir = tempDataDir()
+    const store = new FlakyStore(join(dataDir, 'flaky.sqlite'))
+    const server = createSamenbordServer(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), store)
+    const port = await server.listen()
+    cleanups.push(() => server.close())
+    const boardId = newBoardId()
+    store.failing = true
+    const client = connectClient(`ws://127.0.0.1:${port}/sync`, boardId)
+    cleanups.push(() => client.provider.destroy())
+    const closes: number[] = []
+    client.provider.on('connection-close', (e: { code: number } | null) => e && closes.push(e.code))
+    await vi.waitFor(() => expect(closes).toContain(1011))
+    expect(client.provider.synced).toBe(false)
+
+    store.failing = false
+    await whenSynced(client.provider)
+    expect(store.logLength(facilitationRoomId(boardId))).toBe(1)
   })
 })
