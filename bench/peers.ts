@@ -8,8 +8,9 @@ import { inspectorNodeOptions } from './inspector'
 
 /**
  * The servers the benchmarks compare, each started as child processes on loopback:
- * our server in SQLite mode, our server in Redis mode (two instances + redis-server), and the
- * anchor, `@y/websocket-server` 0.1.1 (in-memory, persists nothing).
+ * our server in SQLite mode, our server in Redis mode (two instances + redis-server), our server
+ * without a disk (relay benchmark only, to separate the store's cost), and the anchor,
+ * `@y/websocket-server` 0.1.1 (in-memory, persists nothing).
  */
 export interface Peer {
   name: string
@@ -89,6 +90,24 @@ export async function startOursSqlite(env: Record<string, string> = {}, inspect 
     pids: [server.child.pid!],
     dataDir,
     inspectPort,
+    stop: async () => {
+      await stopChild(server.child)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * Our server with a store in memory (bench/noDiskServer.ts): the A/B partner of `startOursSqlite`.
+ * The difference between the two is what writing each update to disk before relaying it costs.
+ */
+export async function startOursNoDisk(): Promise<Peer> {
+  const dataDir = tempDataDir() // unused by the store; the server still wants a folder
+  const server = await startServerProcess(dataDir, BENCH_SERVER_ENV, 'bench/noDiskServer.ts')
+  return {
+    name: 'Samenbord, no disk (bench only)',
+    urls: [server.url],
+    pids: [server.child.pid!],
     stop: async () => {
       await stopChild(server.child)
       rmSync(dataDir, { recursive: true, force: true })

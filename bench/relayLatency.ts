@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { newBoardId } from '../protocol/boardId'
 import { ClientPool, roomSpecs } from './clientPool'
-import { startAnchor, startOursRedis, startOursSqlite, type Peer } from './peers'
+import { startAnchor, startOursNoDisk, startOursRedis, startOursSqlite, type Peer } from './peers'
 import { measureServerCosts } from './serverCosts'
 import { formatTable, percentile, type Section } from './stats'
 
@@ -62,11 +62,11 @@ const QUICK: Scenario[] = [
 /**
  * BENCH_SCENARIOS=50x10@20,1x300@20 runs only those rows (for work on one of them; run.ts then
  * writes a partial report), BENCH_ROUNDS=2 fewer rounds, BENCH_SERVERS=sqlite,anchor only those
- * servers (sqlite, redis, anchor).
+ * servers (sqlite, nodisk, redis, anchor).
  */
 export const scenarioFilter = process.env.BENCH_SCENARIOS?.split(',').map((x) => x.trim()).filter(Boolean)
 export const serverFilter = process.env.BENCH_SERVERS?.split(',').map((x) => x.trim()).filter(Boolean)
-const wanted = (server: 'sqlite' | 'redis' | 'anchor') => !serverFilter || serverFilter.includes(server)
+const wanted = (server: 'sqlite' | 'nodisk' | 'redis' | 'anchor') => !serverFilter || serverFilter.includes(server)
 const scenarioKey = (s: Scenario) => `${s.rooms}x${s.clientsPerRoom}@${s.intervalMs}`
 function selectScenarios(all: Scenario[]): Scenario[] {
   if (!scenarioFilter) return all
@@ -143,8 +143,9 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
     redis = wanted('redis') ? await startOursRedis() : null
     if (redis) peers.push(redis)
     else if (wanted('redis')) console.log('Redis mode: not available')
+    if (wanted('nodisk')) peers.push(await startOursNoDisk())
     if (wanted('anchor')) peers.push(await startAnchor())
-    if (peers.length === 0) throw new Error('BENCH_SERVERS matches none of sqlite, redis, anchor')
+    if (peers.length === 0) throw new Error('BENCH_SERVERS matches none of sqlite, nodisk, redis, anchor')
     // Warm-up, not reported: the largest selected scenario once per server, so that its JIT, heap
     // and (ours) SQLite file have seen that load before the first measured round.
     const largest = scenarios.reduce((a, b) => (b.rooms * b.clientsPerRoom > a.rooms * a.clientsPerRoom ? b : a))
@@ -203,6 +204,9 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
     `half of the 2 cores busy (last two columns), so with the other work on this shared machine that row runs ` +
     `near the machine's limit and its tail changes from run to run; the ${MANY_ROOMS_INTERVAL_MS} ms row is the many-room comparison. Our server runs with its default rate limits and ` +
     `MAX_CONNECTIONS_PER_BOARD/MAX_CONNECTIONS_PER_IP raised (every client comes from 127.0.0.1). ` +
+    (peers.some((p) => p.name.includes('no disk'))
+      ? '"No disk" is our same server with its store in memory (bench/memoryStore.ts, not a product mode): it relays at once, like the anchor, so the difference to our SQLite row is what writing each update to disk before relaying it costs. '
+      : '') +
     (redis
       ? 'Redis mode: two instances of our server and one redis-server; the clients of a room alternate between the instances; its CPU columns include redis-server.'
       : 'Redis mode: not available in this build (no `"store":"redis"` on /healthz), so it is absent.')

@@ -37,13 +37,33 @@ function timeEach(updates: Uint8Array[], step: (u: Uint8Array) => void): number[
 
 /** Appends committed together in the batched measurement: a busy turn of the event loop. */
 const BATCH = 20
+/** The quiet-server measurement: appends spaced like one room's edits (PACED_INTERVAL_MS in the relay rows). */
+const QUIET_APPENDS = 250
+const QUIET_SPACING_MS = 20
+
+/**
+ * Appends one every QUIET_SPACING_MS, as in a small room: each is committed at once, but by a
+ * process that was idle in between, which on this machine makes the same commit several times
+ * slower than back to back (cold caches; every commit is several system calls).
+ */
+async function timeQuietAppends(store: SqliteBoardStore, updates: Uint8Array[]): Promise<number[]> {
+  const times: number[] = []
+  for (const u of updates.slice(0, QUIET_APPENDS)) {
+    await new Promise((resolve) => setTimeout(resolve, QUIET_SPACING_MS))
+    const t = performance.now()
+    await store.append('board', u) // nothing to await on a quiet server: committed when it returns
+    times.push((performance.now() - t) * 1000)
+  }
+  return times
+}
 
 /**
  * What our server does per incoming update besides what the anchor does, timed in this process:
  * the SQLite append (WAL, synchronous=NORMAL; the WAL
  * is checkpointed by a worker thread, beside these commits), once with one
- * commit per update and once as the server does it, all appends of a turn in one commit (here
- * BATCH at a time), next to the Y.applyUpdate both servers do; and the Y.decodeUpdate that it
+ * commit per update and once as a busy server does it, all appends of a turn in one commit (here
+ * BATCH at a time), and spaced out as a quiet server does it (committed at once), next to the
+ * Y.applyUpdate both servers do; and the Y.decodeUpdate that it
  * did for every update until the facilitation state got a room of its own (now only for a
  * view-only connection's sync step 2). Returns a markdown table.
  */
@@ -72,6 +92,9 @@ export async function measureServerCosts(): Promise<string> {
     for (let k = 0; k < chunk.length; k++) appendBatched.push(perUpdate)
   }
   await batched.close()
+  const quiet = new SqliteBoardStore(join(dir, 'quiet.sqlite'))
+  const appendQuiet = await timeQuietAppends(quiet, updates)
+  await quiet.close()
   rmSync(dir, { recursive: true, force: true })
   const row = (name: string, t: number[], both: string) => [
     name,
@@ -85,8 +108,9 @@ export async function measureServerCosts(): Promise<string> {
     [
       row('Y.applyUpdate', apply, 'both servers'),
       row('Y.decodeUpdate (which roots? is it empty?)', decode, 'ours before the facilitation room'),
-      row('SQLite append, one commit per update', appendEach, 'ours before batching'),
-      row(`SQLite append, ${BATCH} per commit (per update)`, appendBatched, 'ours, SQLite mode'),
+      row('SQLite append, one commit per update, back to back', appendEach, 'ours before batching'),
+      row(`SQLite append, ${BATCH} per commit (per update)`, appendBatched, 'ours, SQLite mode, busy server'),
+      row(`SQLite append, one every ${QUIET_SPACING_MS} ms (${QUIET_APPENDS}), committed at once`, appendQuiet, 'ours, SQLite mode, quiet server'),
     ],
   )
 }

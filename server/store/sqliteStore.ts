@@ -11,6 +11,12 @@ import { WalCheckpointer } from './walCheckpointer'
  * relay sends an update only after its commit, so on a busy server this bounds the added latency.
  */
 export const MAX_COMMIT_DELAY_MS = 0.25
+/**
+ * An append that comes this long after the one before it finds the server quiet, in
+ * milliseconds: it is committed at once instead of at the end of the turn, and the relay sends it
+ * without leaving the message handler. Busier servers append far more often than this and batch.
+ */
+export const QUIET_GAP_MS = 2
 /** SQLite's own automatic checkpoint threshold, used again if the checkpoint worker fails. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
 
@@ -21,8 +27,10 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
  * the turn's I/O callbacks are done (setImmediate); the promise `append` returns resolves after
  * that commit, and the relay relays an update only then. A commit costs far more than a row (one
  * WAL write per commit), so under load one commit per turn instead of one per update is what
- * keeps the relay's latency at the level of a relay that stores nothing. The WAL is checkpointed
- * by a worker thread (WalCheckpointer), not inside a commit on the event loop.
+ * keeps the relay's latency at the level of a relay that stores nothing. On a quiet server
+ * (QUIET_GAP_MS) there is nothing to batch with: `append` commits at once and returns nothing, so
+ * the update is relayed without waiting for the rest of the turn. The WAL is checkpointed by a
+ * worker thread (WalCheckpointer), not inside a commit on the event loop.
  *
  * `synchronous = NORMAL` in WAL mode makes every committed append survive a crash of the process
  * (kill -9): the WAL is written by the OS before the commit returns. Only a power loss can roll
@@ -41,6 +49,7 @@ export class SqliteBoardStore implements BoardStore {
   /** Appends waiting for this turn's commit, in the order they were made. */
   private queued: { boardId: string; update: Uint8Array }[] = []
   private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void; openedAt: number } | null = null
+  private lastAppendAt = Number.NEGATIVE_INFINITY
   /** Commits the queued appends now instead of at the end of the turn (also benchmarks, tools). */
   readonly flush: () => void
   private readonly checkpointer: WalCheckpointer | null = null
@@ -116,12 +125,20 @@ export class SqliteBoardStore implements BoardStore {
   }
 
   /**
-   * Durable when the returned promise resolves: at the end of this turn of the event loop, or
-   * earlier once the turn's first append has waited MAX_COMMIT_DELAY_MS.
+   * Durable when it returns nothing (a quiet server: committed at once), or else when the returned
+   * promise resolves: at the end of this turn of the event loop, or earlier once the turn's first
+   * append has waited MAX_COMMIT_DELAY_MS.
    */
-  append(boardId: string, update: Uint8Array): Promise<void> {
+  append(boardId: string, update: Uint8Array): Promise<void> | void {
+    const now = this.now()
+    const quiet = !this.batch && now - this.lastAppendAt > QUIET_GAP_MS
+    this.lastAppendAt = now
+    if (quiet) {
+      this.insert.run(boardId, update) // one statement is one transaction
+      return
+    }
     this.queued.push({ boardId, update })
-    if (this.batch && this.now() - this.batch.openedAt > MAX_COMMIT_DELAY_MS) {
+    if (this.batch && now - this.batch.openedAt > MAX_COMMIT_DELAY_MS) {
       // A busy turn: commit what waits now, so the first update in it is not held back by all
       // the work that follows it in the same turn.
       const batch = this.batch
@@ -135,7 +152,7 @@ export class SqliteBoardStore implements BoardStore {
         resolve = res
         reject = rej
       })
-      this.batch = { promise, resolve, reject, openedAt: this.now() }
+      this.batch = { promise, resolve, reject, openedAt: now }
       setImmediate(this.flush) // a no-op when an early commit took the batch already
     }
     return this.batch.promise

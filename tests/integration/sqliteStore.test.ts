@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MAX_COMMIT_DELAY_MS, SqliteBoardStore } from '../../server/store/sqliteStore'
+import { MAX_COMMIT_DELAY_MS, QUIET_GAP_MS, SqliteBoardStore } from '../../server/store/sqliteStore'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -29,10 +29,38 @@ function rowsOnDisk(file: string, boardId: string): number[][] {
   }
 }
 
+/** A store that has just appended (a row for board 'warm'), so that the next appends batch. */
+function busyStore(file: string, now: () => number): SqliteBoardStore {
+  const store = new SqliteBoardStore(file, 'NORMAL', now)
+  expect(store.append('warm', Uint8Array.of(0))).toBeUndefined() // quiet: committed at once
+  return store
+}
+
 describe('SqliteBoardStore: appends of one turn share one commit', () => {
+  it('commits at once on a quiet server, readable by another connection before append returns', async () => {
+    const file = tempFile()
+    const clock = { ms: 0 }
+    const store = new SqliteBoardStore(file, 'NORMAL', () => clock.ms)
+    expect(store.append('a', Uint8Array.of(1))).toBeUndefined()
+    expect(rowsOnDisk(file, 'a')).toEqual([[1]])
+    clock.ms += QUIET_GAP_MS / 2 // the next one comes soon after: a busy server, it waits for the turn's commit
+    const soon = store.append('a', Uint8Array.of(2))
+    expect(soon).toBeInstanceOf(Promise)
+    expect(rowsOnDisk(file, 'a')).toEqual([[1]])
+    await soon
+    clock.ms += QUIET_GAP_MS * 2 // quiet again
+    expect(store.append('a', Uint8Array.of(3))).toBeUndefined()
+    expect(rowsOnDisk(file, 'a')).toEqual([[1], [2], [3]])
+    clock.ms += QUIET_GAP_MS * 2
+    // A failed commit on a quiet server throws at once (the relay then keeps the update unstored).
+    expect(() => store.append('a', null as unknown as Uint8Array)).toThrow(/NOT NULL/)
+    expect(rowsOnDisk(file, 'a')).toEqual([[1], [2], [3]])
+    await store.close()
+  })
+
   it('resolves only once the update is readable by another connection, in the order appended', async () => {
     const file = tempFile()
-    const store = new SqliteBoardStore(file, 'NORMAL', () => 0) // time stands still: no early commit
+    const store = busyStore(file, () => 0) // time stands still: no early commit, never quiet
     const first = store.append('a', Uint8Array.of(1))
     const second = store.append('b', Uint8Array.of(2))
     const third = store.append('a', Uint8Array.of(3))
@@ -51,7 +79,7 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
   it('commits early when a turn is long, so the first update in it is not held back', async () => {
     const file = tempFile()
     const clock = { ms: 0 }
-    const store = new SqliteBoardStore(file, 'NORMAL', () => clock.ms)
+    const store = busyStore(file, () => clock.ms)
     const first = store.append('a', Uint8Array.of(1))
     clock.ms += MAX_COMMIT_DELAY_MS / 2
     expect(store.append('a', Uint8Array.of(2))).toBe(first)
@@ -68,7 +96,7 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
 
   it('compaction, reads and close write what is queued first', async () => {
     const file = tempFile()
-    const store = new SqliteBoardStore(file)
+    const store = busyStore(file, () => 0)
     void store.append('a', Uint8Array.of(1))
     expect(store.logLength('a')).toBe(1)
     void store.append('a', Uint8Array.of(2))
@@ -81,7 +109,7 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
 
   it('rejects every append of a commit that fails, and later turns work again', async () => {
     const file = tempFile()
-    const store = new SqliteBoardStore(file, 'NORMAL', () => 0)
+    const store = busyStore(file, () => 0)
     const bad = store.append('a', null as unknown as Uint8Array) // NOT NULL constraint
     const good = store.append('a', Uint8Array.of(1))
     await expect(bad).rejects.toThrow(/NOT NULL/)

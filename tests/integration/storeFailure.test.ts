@@ -8,11 +8,16 @@ import { readConfig } from '../../server/config'
 import { SqliteBoardStore } from '../../server/store/sqliteStore'
 import { connectClient, tempDataDir, whenSynced } from '../support/server'
 
-/** The real SQLite store, with a switch that makes appends fail as a full disk would. */
+/**
+ * The real SQLite store, with a switch that makes appends fail as a full disk would: a busy
+ * server's batched commit rejects, a quiet server's commit at once throws.
+ */
 class FlakyStore extends SqliteBoardStore {
-  failing = false
-  override append(boardId: string, update: Uint8Array): Promise<void> {
-    if (this.failing) return Promise.reject(new Error('SQLITE_FULL: database or disk is full'))
+  failing: false | 'rejects' | 'throws' = false
+  override append(boardId: string, update: Uint8Array): Promise<void> | void {
+    const error = new Error('SQLITE_FULL: database or disk is full')
+    if (this.failing === 'rejects') return Promise.reject(error)
+    if (this.failing === 'throws') throw error
     return super.append(boardId, update)
   }
 }
@@ -23,7 +28,7 @@ afterEach(async () => {
 })
 
 describe('when the store fails', () => {
-  it('relays nothing unstored, disconnects the writer, and stores and relays it all once the store works again', async () => {
+  it.each(['rejects', 'throws'] as const)('relays nothing unstored, disconnects the writer, and stores and relays it all once the store works again (commit %s)', async (failure) => {
     const dataDir = tempDataDir()
     const store = new FlakyStore(join(dataDir, 'flaky.sqlite'))
     const server = createSamenbordServer(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), store)
@@ -38,7 +43,7 @@ describe('when the store fails', () => {
     const closes: number[] = []
     writer.provider.on('connection-close', (e: { code: number } | null) => e && closes.push(e.code))
 
-    store.failing = true
+    store.failing = failure
     writer.doc.getMap('m').set('note', 'tijdens storing')
     await vi.waitFor(() => expect(closes).toContain(1011))
     expect(reader.doc.getMap('m').get('note')).toBeUndefined() // not stored, so not relayed
@@ -61,7 +66,7 @@ describe('when the store fails', () => {
     const port = await server.listen()
     cleanups.push(() => server.close())
     const boardId = newBoardId()
-    store.failing = true
+    store.failing = 'rejects'
     const client = connectClient(`ws://127.0.0.1:${port}/sync`, boardId)
     cleanups.push(() => client.provider.destroy())
     const closes: number[] = []

@@ -26,9 +26,12 @@ export async function startServer(env: Record<string, string> = {}) {
   return { server, port, dataDir, url: `ws://127.0.0.1:${port}/sync` }
 }
 
-/** A real server as a child process (so that it can be killed with SIGKILL). */
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/**
+ * A real server as a child process (so that it can be killed with SIGKILL). `entry`: the script
+ * to run (the benchmark also starts a variant of the server).
+ */
+export async function startServerProcess(dataDir: string, env: Record<string, string> = {}, entry = 'server/main.ts') {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMENBORD_QUIET: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

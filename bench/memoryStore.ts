@@ -1,0 +1,59 @@
+import type { AccessRecord } from '../server/access/boardAccess'
+import type { BoardStore, SnapshotInfo, StoredSnapshot } from '../server/store/boardStore'
+
+/**
+ * A store that keeps everything in memory and writes nothing to disk: for the benchmark only,
+ * to show what our relay costs without its store (the anchor stores nothing either). Never a
+ * product option: a restart would lose every board.
+ */
+export class MemoryBoardStore implements BoardStore {
+  readonly kind = 'memory (benchmark only)'
+  readonly ordersWrites = true
+  private readonly logs = new Map<string, Uint8Array[]>()
+  private readonly snapshots = new Map<string, StoredSnapshot[]>()
+  private readonly access = new Map<string, AccessRecord>()
+
+  async load(boardId: string): Promise<Uint8Array[]> {
+    return [...(this.logs.get(boardId) ?? [])]
+  }
+
+  append(boardId: string, update: Uint8Array): void {
+    const log = this.logs.get(boardId)
+    if (log) log.push(update)
+    else this.logs.set(boardId, [update])
+  }
+
+  compact(boardId: string, state: Uint8Array): void {
+    this.logs.set(boardId, [state])
+  }
+
+  logLength(boardId: string): number {
+    return this.logs.get(boardId)?.length ?? 0
+  }
+
+  byteSize(boardId: string): number {
+    return (this.logs.get(boardId) ?? []).reduce((sum, u) => sum + u.byteLength, 0)
+  }
+
+  close(): void {}
+
+  saveSnapshot(boardId: string, snapshot: StoredSnapshot): void {
+    this.snapshots.set(boardId, [...(this.snapshots.get(boardId) ?? []), snapshot])
+  }
+
+  listSnapshots(boardId: string): SnapshotInfo[] {
+    return (this.snapshots.get(boardId) ?? []).map(({ id, name, createdAt }) => ({ id, name, createdAt }))
+  }
+
+  loadSnapshot(boardId: string, snapshotId: string): Uint8Array | null {
+    return this.snapshots.get(boardId)?.find((s) => s.id === snapshotId)?.state ?? null
+  }
+
+  loadAccess(boardId: string): AccessRecord | null {
+    return this.access.get(boardId) ?? null
+  }
+
+  saveAccess(boardId: string, record: AccessRecord): void {
+    if (!this.access.has(boardId)) this.access.set(boardId, record)
+  }
+}
