@@ -75,7 +75,7 @@ const header =
   `# Performance\n\n` +
   `Written by \`${quick ? 'QUICK=1 ' : ''}npm run bench\` (bench/run.ts) on ${new Date(startedAt).toISOString()}, ` +
   `commit ${commit()}; the run took ${minutes.toFixed(1)} minutes. \`QUICK=1 npm run bench\` runs small sizes in about ` +
-  `2 minutes and writes test-output/performance-quick.md instead; \`BENCH_GROUPS=relay,memory,growth,client\` picks groups, \`BENCH_SCENARIOS=50x10@20\` relay rows, \`BENCH_SERVERS=sqlite,anchor\` relay servers (sqlite, redis, anchor) and \`BENCH_ROUNDS=2\` relay rounds (those write test-output/performance-partial.md).\n\n` +
+  `2 minutes and writes test-output/performance-quick.md instead; \`BENCH_GROUPS=relay,memory,growth,client\` picks groups, \`BENCH_SCENARIOS=50x10@20\` relay rows, \`BENCH_SERVERS=sqlite,anchor\` relay servers (sqlite, nodisk, redis, anchor) and \`BENCH_ROUNDS=2\` relay rounds (those write test-output/performance-partial.md).\n\n` +
   `Machine: ${machine}. The machine is shared with other work running at the same time, so absolute ` +
   `figures are noisy; within a group the servers are measured in one run, one after another per ` +
   `scenario, so their ratios are the figures to trust.${quick ? ' QUICK=1: small sizes, not the full suite.' : ''}\n`

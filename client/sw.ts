@@ -1,5 +1,5 @@
 /**
- * Service worker: keeps the app itself (HTML, JS, CSS, fonts, icons) on the device, so that a
+ * Service worker: keeps the app itself (HTML, JS, CSS, fonts, icons, favicon) on the device, so that a
  * board reloads while offline; the board's content comes from IndexedDB. Websocket traffic and
  * API calls are never touched.
  */
@@ -25,13 +25,15 @@ const CACHE = 'samenbord-app-v1'
 /** Written by the build (see vite.config.ts): every file of this build. */
 const MANIFEST_URL = '/precache-manifest.json'
 const APP_SHELL = '/index.html'
+/** Files a page loads besides the build's hashed assets (client/public): fresh when online, kept for offline. */
+const UNHASHED_FILES = ['/favicon.svg']
 
 worker.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE)
       const files: string[] = await (await fetch(MANIFEST_URL, { cache: 'no-store' })).json()
-      await cache.addAll([APP_SHELL, ...files.map((f) => '/' + f)])
+      await cache.addAll([APP_SHELL, ...UNHASHED_FILES, ...files.map((f) => '/' + f)])
       await worker.skipWaiting()
     })(),
   )
@@ -56,6 +58,10 @@ worker.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(request).catch(async () => (await caches.match(APP_SHELL)) ?? Response.error()),
     )
+    return
+  }
+  if (UNHASHED_FILES.includes(url.pathname)) {
+    event.respondWith(fetch(request).catch(async () => (await caches.match(request)) ?? Response.error()))
     return
   }
   if (url.pathname.startsWith('/assets/')) {

@@ -41,7 +41,7 @@ export class BoardSession {
   readonly ready: Promise<void>
   private readonly cleanups: Array<() => void> = []
   /** Edits of the last seconds, saved synchronously when the page goes away (see unsavedEdits.ts). */
-  private readonly unsaved: UnsavedEditsGuard | null
+  private readonly unsaved: UnsavedEditsGuard[]
 
   constructor(
     readonly boardId: string,
@@ -61,19 +61,27 @@ export class BoardSession {
     this.facilitationProvider = new WebsocketProvider(serverUrl, facilitationRoomName(boardId), this.facilitationDoc, options)
     // Presence lives in the board's room; this one carries none.
     this.facilitationProvider.awareness.setLocalState(null)
-    this.unsaved = this.local
-      ? guardUnsavedEdits(this.doc, boardId, { skipOrigins: [this.local, this.provider], events: window, storage: localStorage })
-      : null
+    const guard = (doc: Y.Doc, key: string, local: IndexeddbPersistence | null, provider: WebsocketProvider) =>
+      local ? [guardUnsavedEdits(doc, key, { skipOrigins: [local, provider], events: window, storage: localStorage })] : []
+    this.unsaved = [
+      ...guard(this.doc, boardId, this.local, this.provider),
+      ...guard(this.facilitationDoc, boardId + FACILITATION_DB_SUFFIX, this.facilitationLocal, this.facilitationProvider),
+    ]
     this.state = atom('connection state', navigator.onLine ? 'connecting' : 'offline')
     this.closeReason = atom('close reason', null)
 
+    // Both rooms count: the board's, and the facilitation room's (without it the title, timer
+    // and rounds stand still, and a facilitator's changes to them reach nobody).
     const onStatus = () => this.updateState()
-    this.provider.on('status', onStatus)
-    this.provider.on('sync', onStatus)
-    this.provider.on('closed', (event: { code: number; reason: string }) => {
-      this.closeReason.set({ code: event.code, reason: event.reason })
+    const onClosed = (event: { code: number; reason: string }) => {
+      if (!this.closeReason.get()) this.closeReason.set({ code: event.code, reason: event.reason })
       this.updateState()
-    })
+    }
+    for (const provider of [this.provider, this.facilitationProvider]) {
+      provider.on('status', onStatus)
+      provider.on('sync', onStatus)
+      provider.on('closed', onClosed)
+    }
     // A browser that knows it is offline should not keep dialling; it says so in the UI.
     const goOffline = () => {
       this.provider.disconnect()
@@ -100,7 +108,7 @@ export class BoardSession {
     let next: ConnectionState
     if (this.closeReason.get()) next = 'closed'
     else if (!navigator.onLine) next = 'offline'
-    else if (this.provider.wsconnected && this.provider.synced) next = 'connected'
+    else if ([this.provider, this.facilitationProvider].every((p) => p.wsconnected && p.synced)) next = 'connected'
     else next = 'connecting'
     this.state.set(next)
   }
@@ -108,7 +116,7 @@ export class BoardSession {
   private async waitUntilReady(): Promise<void> {
     // The facilitator's own copy first: a template's steps set on opening must not race it.
     await Promise.all([this.local?.whenSynced, this.facilitationLocal?.whenSynced])
-    this.unsaved?.restore()
+    for (const guard of this.unsaved) guard.restore()
     // The array itself, not a YKeyValue over it: that would observe the board for the whole session.
     if (this.doc.getArray(RECORDS_ARRAY).length > 0 || !navigator.onLine) return
     await new Promise<void>((resolve) => {
@@ -129,7 +137,7 @@ export class BoardSession {
 
   destroy(): void {
     for (const cleanup of this.cleanups) cleanup()
-    this.unsaved?.dispose()
+    for (const guard of this.unsaved) guard.dispose()
     this.provider.destroy()
     this.facilitationProvider.destroy()
     void this.local?.destroy()

@@ -58,6 +58,26 @@ describe('role links in three browsers: facilitator, participant, viewer', () =>
     expect(await shapeCount(participant)).toBe(2)
     const xs = await facilitator.evaluate(() => window.editor!.getCurrentPageShapes().map((s) => s.x).sort())
     expect(xs).toEqual([0, 200])
+
+    // The participant tampers with the facilitation room (title, timer: the facilitator's link
+    // only). The server refuses it, and the page says so although its board connection is fine.
+    await viewer.reload()
+    await waitForConnection(viewer, 'connected')
+    await viewer.evaluate(() => {
+      const map = window.samenbordFacilitationDoc!.getMap('facilitation')
+      map.observe(() => {
+        if (map.get('title') === 'Gekaapt') (window as { sawHijack?: boolean }).sawHijack = true
+      })
+    })
+    await participant.evaluate(() => {
+      window.samenbordFacilitationDoc!.getMap('facilitation').set('title', 'Gekaapt')
+    })
+    await waitForConnection(participant, 'closed')
+    expect(await participant.getByRole('alert').textContent()).toContain('geen toegang')
+    await facilitator.getByTestId('board-title-input').fill('Leerteam rekenen')
+    await facilitator.getByTestId('board-title-input').press('Enter')
+    await expect.poll(() => viewer.getByTestId('board-title').textContent()).toBe('Leerteam rekenen')
+    expect(await viewer.evaluate(() => (window as { sawHijack?: boolean }).sawHijack ?? false)).toBe(false)
     expect(errors).toEqual([])
   })
 
