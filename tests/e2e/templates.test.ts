@@ -60,7 +60,7 @@ describe('templates in real browsers', () => {
       const contextB = await participant('Deelnemer')
       const pageA = await contextA.newPage()
       const pageB = await contextB.newPage()
-      const errors = [...collectErrors(pageA), ...collectErrors(pageB)]
+      const errorsOf = [collectErrors(pageA), collectErrors(pageB)]
       const boardUrl = `${app.base}/b/${newBoardId()}`
       await openBoard(pageA, `${boardUrl}?sjabloon=${template.id}`)
       const expected = template.build({ x: 0, y: 0 }).shapes.length
@@ -83,7 +83,7 @@ describe('templates in real browsers', () => {
         window.editor!.selectNone()
       })
       await screenshot(pageA, `template-${template.id}`)
-      expect(errors).toEqual([])
+      expect(errorsOf.flat()).toEqual([])
       await contextA.close()
       await contextB.close()
     })
