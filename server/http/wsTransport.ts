@@ -9,6 +9,7 @@ import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import type { Relay } from '../relay/relay'
 import type { Room } from '../relay/room'
+import { frameOf, frameSocketOf } from './sharedFrames'
 import { ConnectionCounter } from '../relay/connectionLimits'
 import { TokenBucket } from '../relay/rateLimiter'
 
@@ -89,6 +90,7 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
     let closed = false
     let role: Role = 'viewer' // until the token is checked
     let allowance = options.slowConsumerMaxBytes
+    const frameSocket = frameSocketOf(ws)
     const conn: RelayConnection = {
       id: connId,
       get role() {
@@ -108,7 +110,8 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
           setTimeout(() => ws.terminate(), SLOW_CONSUMER_CLOSE_GRACE_MS).unref()
           return
         }
-        ws.send(message)
+        if (frameSocket) frameSocket.write(frameOf(message))
+        else ws.send(message)
       },
       close(code, reason) {
         if (closed) return

@@ -34,6 +34,21 @@ describe('relay server with real y-websocket clients', () => {
     })
   })
 
+  it('relays messages of every websocket frame length form intact (7-bit, 16-bit and 64-bit lengths)', async () => {
+    const { url } = await server()
+    const board = newBoardId()
+    const a = client(url, board)
+    const b = client(url, board)
+    const c = client(url, board)
+    await Promise.all([a, b, c].map((x) => whenSynced(x.provider)))
+    // One broadcast frame is shared by all recipients (server/http/sharedFrames.ts): both get it whole.
+    const texts = [10, 1_000, 70_000].map((n, i) => String.fromCharCode(97 + i).repeat(n))
+    for (const [i, text] of texts.entries()) a.doc.getMap('m').set(`t${i}`, text)
+    await vi.waitFor(() => {
+      for (const reader of [b, c]) expect(texts.map((_, i) => reader.doc.getMap('m').get(`t${i}`))).toEqual(texts)
+    })
+  })
+
   it('keeps the board after a restart, and nothing of one board reaches another', async () => {
     const first = await startServer()
     const board = newBoardId()
