@@ -18,6 +18,12 @@ interface WebSocketInternals {
   _extensions?: Record<string, unknown>
 }
 
+/**
+ * Larger messages (a whole board in a sync step 2, a big paste) go through ws.send: framing them
+ * here would copy them once more, and the cache below would keep them alive.
+ */
+export const MAX_SHARED_FRAME_BYTES = 256 * 1024
+
 let lastMessage: Uint8Array | null = null
 let lastFrame: Buffer | null = null
 
@@ -48,4 +54,10 @@ export function frameSocketOf(ws: WebSocket): Duplex | null {
   if (!internals._socket || typeof internals._socket.write !== 'function') return null
   if (!internals._extensions || Object.keys(internals._extensions).length > 0) return null
   return internals._socket
+}
+
+/** Sends a binary message: a shared prebuilt frame where possible (see frameOf), else ws.send. */
+export function sendBinary(ws: WebSocket, frameSocket: Duplex | null, message: Uint8Array): void {
+  if (frameSocket && message.byteLength <= MAX_SHARED_FRAME_BYTES) frameSocket.write(frameOf(message))
+  else ws.send(message)
 }

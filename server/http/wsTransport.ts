@@ -9,7 +9,7 @@ import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import type { Relay } from '../relay/relay'
 import type { Room } from '../relay/room'
-import { frameOf, frameSocketOf } from './sharedFrames'
+import { frameSocketOf, sendBinary } from './sharedFrames'
 import { ConnectionCounter } from '../relay/connectionLimits'
 import { TokenBucket } from '../relay/rateLimiter'
 
@@ -110,8 +110,7 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
           setTimeout(() => ws.terminate(), SLOW_CONSUMER_CLOSE_GRACE_MS).unref()
           return
         }
-        if (frameSocket) frameSocket.write(frameOf(message))
-        else ws.send(message)
+        sendBinary(ws, frameSocket, message)
       },
       close(code, reason) {
         if (closed) return

@@ -42,7 +42,8 @@ describe('relay server with real y-websocket clients', () => {
     const c = client(url, board)
     await Promise.all([a, b, c].map((x) => whenSynced(x.provider)))
     // One broadcast frame is shared by all recipients (server/http/sharedFrames.ts): both get it whole.
-    const texts = [10, 1_000, 70_000].map((n, i) => String.fromCharCode(97 + i).repeat(n))
+    // The last one is above MAX_SHARED_FRAME_BYTES and goes through ws.send.
+    const texts = [10, 1_000, 70_000, 300_000].map((n, i) => String.fromCharCode(97 + i).repeat(n))
     for (const [i, text] of texts.entries()) a.doc.getMap('m').set(`t${i}`, text)
     await vi.waitFor(() => {
       for (const reader of [b, c]) expect(texts.map((_, i) => reader.doc.getMap('m').get(`t${i}`))).toEqual(texts)
