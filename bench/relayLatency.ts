@@ -204,7 +204,7 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
     `half of the 2 cores busy (last two columns), so with the other work on this shared machine that row runs ` +
     `near the machine's limit and its tail changes from run to run; the ${MANY_ROOMS_INTERVAL_MS} ms row is the many-room comparison. Our server runs with its default rate limits and ` +
     `MAX_CONNECTIONS_PER_BOARD/MAX_CONNECTIONS_PER_IP raised (every client comes from 127.0.0.1). ` +
-    (peers.some((p) => p.name.includes('no disk'))
+    (wanted('nodisk')
       ? '"No disk" is our same server with its store in memory (bench/memoryStore.ts, not a product mode): it relays at once, like the anchor, so the difference to our SQLite row is what writing each update to disk before relaying it costs. '
       : '') +
     (redis

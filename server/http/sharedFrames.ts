@@ -24,8 +24,8 @@ interface WebSocketInternals {
  */
 export const MAX_SHARED_FRAME_BYTES = 256 * 1024
 
-let lastMessage: Uint8Array | null = null
-let lastFrame: Buffer | null = null
+/** The last message framed, with its frame. */
+let last: { message: Uint8Array; frame: Buffer } | null = null
 
 /**
  * The websocket frame of a server message (binary, unmasked), built by ws's own Sender.frame and
@@ -35,12 +35,12 @@ let lastFrame: Buffer | null = null
  * ~8 µs per recipient, 0.3 ms per edit in a room of 300).
  */
 export function frameOf(message: Uint8Array): Buffer {
-  if (message !== lastMessage || !lastFrame) {
+  if (last?.message !== message) {
     const data = Buffer.from(message.buffer, message.byteOffset, message.byteLength)
-    lastFrame = Buffer.concat(Sender.frame(data, { fin: true, rsv1: false, opcode: OPCODE_BINARY, mask: false, readOnly: false }))
-    lastMessage = message
+    const parts = Sender.frame(data, { fin: true, rsv1: false, opcode: OPCODE_BINARY, mask: false, readOnly: false })
+    last = { message, frame: Buffer.concat(parts) }
   }
-  return lastFrame
+  return last.frame
 }
 
 /**

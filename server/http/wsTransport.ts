@@ -9,9 +9,9 @@ import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import type { Relay } from '../relay/relay'
 import type { Room } from '../relay/room'
-import { frameSocketOf, sendBinary } from './sharedFrames'
 import { ConnectionCounter } from '../relay/connectionLimits'
 import { TokenBucket } from '../relay/rateLimiter'
+import { frameSocketOf, sendBinary } from './sharedFrames'
 
 export interface WsTransportOptions {
   maxMessageBytes: number
