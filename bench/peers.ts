@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { SQLITE_FILE_NAME } from '../server/app'
+import { SQLITE_FILE_NAME } from '../server/store/createStore'
 import { freePort, REDIS_SERVER_PATH } from '../tests/support/redis'
 import { startServerProcess, tempDataDir } from '../tests/support/server'
 import { inspectorNodeOptions } from './inspector'

@@ -205,7 +205,7 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
     `near the machine's limit and its tail changes from run to run; the ${MANY_ROOMS_INTERVAL_MS} ms row is the many-room comparison. Our server runs with its default rate limits and ` +
     `MAX_CONNECTIONS_PER_BOARD/MAX_CONNECTIONS_PER_IP raised (every client comes from 127.0.0.1). ` +
     (wanted('nodisk')
-      ? '"No disk" is our same server with its store in memory (bench/memoryStore.ts, not a product mode): it relays at once, like the anchor, so the difference to our SQLite row is what writing each update to disk before relaying it costs. '
+      ? '"No disk" is our same server with its store in memory (server/store/memoryStore.ts, not a product mode): it relays at once, like the anchor, so the difference to our SQLite row is what writing each update to disk before relaying it costs. '
       : '') +
     (redis
       ? 'Redis mode: two instances of our server and one redis-server; the clients of a room alternate between the instances; its CPU columns include redis-server.'

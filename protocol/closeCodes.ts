@@ -4,26 +4,41 @@
  * uses 1012 so that clients come back by themselves.
  */
 export const CloseCode = {
+  /**
+   * A single message was larger than the limit (standard "Message Too Big"; sent by ws itself at
+   * `maxPayload`, before it buffers more than the limit). The client must not send it again.
+   */
+  MessageTooBig: 1009,
+  /** The server could not do its part (the store failed); the client comes back by itself. */
+  InternalError: 1011,
   /** The server is restarting; reconnect later (standard code "Service Restart"). */
   ServiceRestart: 1012,
+  /**
+   * Not now: too many connections (per board or per address), or the server's memory for loaded
+   * boards is full. Standard "Try Again Later": y-websocket reconnects by itself.
+   */
+  TryAgainLater: 1013,
   /** A message could not be decoded or applied. */
   MalformedMessage: 4400,
   /** The token does not allow this board or this action. */
   Forbidden: 4403,
-  /** The board id is not a valid id. */
+  /** The board id is not a valid id, or no board was ever created with it. */
   UnknownBoard: 4404,
   /** The origin of the upgrade request is not allowed. */
   OriginNotAllowed: 4405,
-  /** A single message was larger than the limit. */
-  MessageTooBig: 4413,
-  /** The board would grow past its size limit. */
+  /** The board would grow past its size limit (stored bytes or estimated memory). */
   BoardTooBig: 4414,
-  /** Too many connections (per board or per address). */
-  TooManyConnections: 4429,
+  /**
+   * A readable change that breaks a rule of what a board may hold: a value nested too deep, too
+   * many items in one change, a kind of content Samenbord never writes.
+   */
+  UpdateRefused: 4422,
   /** Too many messages in a short time. */
   RateLimited: 4430,
   /** The client stopped reading and its send buffer grew past the limit. */
   SlowConsumer: 4431,
+  /** One connection's presence took more client ids or bytes than one participant needs. */
+  TooMuchPresence: 4432,
 } as const
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]

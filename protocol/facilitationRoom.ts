@@ -10,3 +10,8 @@ export const FACILITATION_MAP = 'facilitation'
  * time; from then on the room is never empty, which is how the server knows it has been started.
  */
 export const ROOM_META_MAP = 'room'
+/**
+ * Key in ROOM_META_MAP: how many stored updates of the board the server could not read when it
+ * last opened it. They are kept (never compacted over); the facilitator sees a warning.
+ */
+export const UNREADABLE_UPDATES_KEY = 'unreadableUpdates'

@@ -50,9 +50,14 @@ export function roomFromSyncPath(pathname: string): RoomAddress | null {
     return { boardId, roomId: facilitationRoomId(boardId), kind: 'facilitation' }
   }
   if (parts.length === 3 && parts[1] === PRIVATE_SEGMENT && WRITER_KEY_PATTERN.test(parts[2])) {
-    return { boardId, roomId: `${boardId}.${PRIVATE_SEGMENT}.${parts[2]}`, kind: 'private' }
+    return { boardId, roomId: privateRoomPrefix(boardId) + parts[2], kind: 'private' }
   }
   return null
+}
+
+/** What the store keys of a board's private rooms start with. */
+export function privateRoomPrefix(boardId: string): string {
+  return `${boardId}.${PRIVATE_SEGMENT}.`
 }
 
 /** The store key of a board's facilitation room. */

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { SQLITE_FILE_NAME } from '../server/app'
+import { SQLITE_FILE_NAME } from '../server/store/createStore'
 import { ConfigError, readConfig } from '../server/config'
 
 /**

@@ -1,18 +1,17 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { CloseCode } from '../protocol/closeCodes'
 import type { ServerConfig } from './config'
 import { ApiRateLimit } from './http/apiRateLimit'
-import { handleBoardApi, resolveRole } from './http/boardApi'
+import { handleBoardApi, resolveAccess } from './http/boardApi'
 import { setSecurityHeaders } from './http/securityHeaders'
 import { serveStatic } from './http/staticFiles'
 import { attachWebsocketTransport } from './http/wsTransport'
 import { log } from './log'
+import { MemoryBudget } from './relay/memoryBudget'
 import { Relay } from './relay/relay'
 import type { BoardStore } from './store/boardStore'
-import { RedisBoardStore } from './store/redisStore'
-import { SqliteBoardStore } from './store/sqliteStore'
+import { createStore } from './store/createStore'
 
 export interface SamenbordServer {
   http: Server
@@ -24,21 +23,25 @@ export interface SamenbordServer {
   close(): Promise<void>
 }
 
-export const SQLITE_FILE_NAME = 'samenbord.sqlite'
-
 export function createSamenbordServer(config: ServerConfig, store?: BoardStore): SamenbordServer {
-  const boardStore =
-    store ??
-    (config.redisUrl
-      ? new RedisBoardStore(config.redisUrl, log)
-      : new SqliteBoardStore(join(config.dataDir, SQLITE_FILE_NAME), config.sqliteSynchronous))
+  const boardStore = store ?? createStore(config)
   const relay = new Relay(boardStore, {
     maxBoardBytes: config.maxBoardBytes,
+    maxBoardMemoryBytes: config.maxBoardMemoryBytes,
+    maxPrivateRoomsPerBoard: config.maxPrivateRoomsPerBoard,
     compactAfterUpdates: config.compactAfterUpdates,
+    budget: new MemoryBudget(config.maxLoadedMemoryBytes),
     log,
   })
   const startedAt = Date.now()
-  const creations = new ApiRateLimit(config.maxCreationsPerIpPerHour)
+  const api = {
+    store: boardStore,
+    relay,
+    creationsPerAddress: new ApiRateLimit(config.maxCreationsPerIpPerHour),
+    creationsPerBoard: new ApiRateLimit(config.maxSnapshotsPerBoardPerHour),
+    allowedOrigins: config.allowedOrigins,
+    trustProxyHops: config.trustProxyHops,
+  }
 
   const http = createServer((req, res) => {
     setSecurityHeaders(res)
@@ -51,6 +54,8 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
           ok: true,
           store: boardStore.kind,
           loadedBoards: relay.loadedBoardCount,
+          // Estimated memory of the loaded boards, and the most they may take together.
+          boardMemory: relay.memory,
           connections: transport.wss.clients.size,
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
           // The JS heap in use: unlike RSS it falls when boards are freed (memory checks, soak).
@@ -67,7 +72,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
       return
     }
     if (path.startsWith('/api/')) {
-      handleBoardApi(boardStore, relay, creations, req, res)
+      handleBoardApi(api, req, res)
         .then((handled) => {
           if (!handled) res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not found"}')
         })
@@ -92,7 +97,8 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     maxBytesPerSecond: config.maxBytesPerSecond,
     slowConsumerMaxBytes: config.slowConsumerMaxBytes,
-    resolveRole: (boardId, token) => resolveRole(boardStore, boardId, token),
+    trustProxyHops: config.trustProxyHops,
+    resolveAccess: (boardId, token) => resolveAccess(boardStore, boardId, token),
     log,
   })
 

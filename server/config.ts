@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { defaultLoadedBoardsBudget } from './relay/memoryBudget'
 
 /** Everything the server reads from its environment, validated in one place. */
 export interface ServerConfig {
@@ -14,6 +15,12 @@ export interface ServerConfig {
   maxMessageBytes: number
   /** Largest stored size of one board, in bytes. */
   maxBoardBytes: number
+  /** Largest estimated memory of one loaded board, in bytes (see server/relay/inspectUpdate.ts). */
+  maxBoardMemoryBytes: number
+  /** Estimated memory all loaded boards may take together, in bytes. */
+  maxLoadedMemoryBytes: number
+  /** Participants' private rooms ("Stil schrijven") one board may have. */
+  maxPrivateRoomsPerBoard: number
   /** Origins allowed to open a websocket besides the server's own; empty = same origin only. */
   allowedOrigins: string[]
   /** Write the merged state once a board's update log has this many entries. */
@@ -27,8 +34,15 @@ export interface ServerConfig {
   maxBytesPerSecond: number
   /** A client that stops reading is dropped once this much waits to be sent to it. */
   slowConsumerMaxBytes: number
-  /** Boards, copies and snapshots one client address may create per hour. */
+  /** New boards one client address may create per hour. */
   maxCreationsPerIpPerHour: number
+  /** Copies and snapshots of one board per hour. */
+  maxSnapshotsPerBoardPerHour: number
+  /**
+   * Reverse proxies in front of the server whose X-Forwarded-For is believed (0: none): per-address
+   * limits then count the participant's address, not the proxy's.
+   */
+  trustProxyHops: number
   /** `redis://…`: share boards between several server instances through Redis. */
   redisUrl: string | null
 }
@@ -36,6 +50,9 @@ export interface ServerConfig {
 export const DEFAULT_PORT = 1234
 export const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024 // 2 MiB: a large paste of shapes
 export const DEFAULT_MAX_BOARD_BYTES = 50 * 1024 * 1024 // 50 MiB: far beyond a real meeting
+export const DEFAULT_MAX_BOARD_MEMORY_BYTES = 64 * 1024 * 1024 // 64 MiB estimated: ~9× a 2,000-shape board with its history
+export const DEFAULT_MAX_PRIVATE_ROOMS_PER_BOARD = 200
+export const DEFAULT_MAX_SNAPSHOTS_PER_BOARD_PER_HOUR = 60
 export const DEFAULT_COMPACT_AFTER_UPDATES = 500
 export const DEFAULT_MAX_CONNECTIONS_PER_BOARD = 200
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 500
@@ -71,6 +88,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     sqliteSynchronous: sync,
     maxMessageBytes: intFrom(env, 'MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 1024),
     maxBoardBytes: intFrom(env, 'MAX_BOARD_BYTES', DEFAULT_MAX_BOARD_BYTES, 1024),
+    maxBoardMemoryBytes: intFrom(env, 'MAX_BOARD_MEMORY_BYTES', DEFAULT_MAX_BOARD_MEMORY_BYTES, 64 * 1024),
+    maxLoadedMemoryBytes: intFrom(env, 'MAX_LOADED_MEMORY_BYTES', defaultLoadedBoardsBudget(), 64 * 1024),
+    maxPrivateRoomsPerBoard: intFrom(env, 'MAX_PRIVATE_ROOMS_PER_BOARD', DEFAULT_MAX_PRIVATE_ROOMS_PER_BOARD, 1),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())
@@ -82,8 +102,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxBytesPerSecond: intFrom(env, 'MAX_BYTES_PER_SECOND', DEFAULT_MAX_BYTES_PER_SECOND, 1024),
     slowConsumerMaxBytes: intFrom(env, 'SLOW_CONSUMER_MAX_BYTES', DEFAULT_SLOW_CONSUMER_MAX_BYTES, 1024),
     maxCreationsPerIpPerHour: intFrom(env, 'MAX_CREATIONS_PER_IP_PER_HOUR', DEFAULT_MAX_CREATIONS_PER_IP_PER_HOUR, 1),
+    maxSnapshotsPerBoardPerHour: intFrom(env, 'MAX_SNAPSHOTS_PER_BOARD_PER_HOUR', DEFAULT_MAX_SNAPSHOTS_PER_BOARD_PER_HOUR, 1),
+    trustProxyHops: readTrustProxy(env.TRUST_PROXY),
     redisUrl: readRedisUrl(env.REDIS_URL),
   }
+}
+
+/** `TRUST_PROXY`: off (default), on (one proxy), or the number of proxies in a row. */
+function readTrustProxy(raw: string | undefined): number {
+  if (!raw || /^(0|false|no|off)$/i.test(raw)) return 0
+  if (/^(1|true|yes|on)$/i.test(raw)) return 1
+  const hops = Number(raw)
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new ConfigError(`TRUST_PROXY must be on, off or a number of proxies (0–10), got "${raw}"`)
+  return hops
 }
 
 function readRedisUrl(raw: string | undefined): string | null {

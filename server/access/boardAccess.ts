@@ -19,15 +19,22 @@ export async function newAccess(): Promise<{ tokens: Record<Role, string>; recor
 }
 
 /**
- * The role a token gives on a board. A board without an access record (opened by id alone, as
- * before links with roles existed) is open to anyone who knows its id, as a participant.
+ * What a token gets on a board: a role, `forbidden` (the token does not fit), or `unknown`: no
+ * board was ever created with that id (only `POST /api/boards` creates one), so nothing may be
+ * stored under it and no room is loaded for it.
  */
-export function roleFor(record: AccessRecord | null, token: string | null): Role | null {
-  if (!record) return 'participant'
-  if (!isValidToken(token)) return null
+export type Access = Role | 'forbidden' | 'unknown'
+
+export function accessFor(record: AccessRecord | null, token: string | null): Access {
+  if (!record) return 'unknown'
+  if (!isValidToken(token)) return 'forbidden'
   const hash = Buffer.from(hashToken(token), 'hex')
   for (const role of ROLES) {
     if (timingSafeEqual(hash, Buffer.from(record[role], 'hex'))) return role
   }
-  return null
+  return 'forbidden'
+}
+
+export function isRole(access: Access): access is Role {
+  return access !== 'forbidden' && access !== 'unknown'
 }

@@ -3,11 +3,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/apiStatus'
 import { isValidBoardId, newBoardId } from '../../protocol/boardId'
 import { facilitationRoomId } from '../../protocol/paths'
-import { TOKEN_PARAM, type CreatedBoard, type Role } from '../../protocol/roles'
-import { newAccess, roleFor } from '../access/boardAccess'
+import { TOKEN_PARAM, type CreatedBoard } from '../../protocol/roles'
+import { accessFor, newAccess, type Access } from '../access/boardAccess'
 import type { Relay } from '../relay/relay'
 import type { BoardStore } from '../store/boardStore'
 import type { ApiRateLimit } from './apiRateLimit'
+import { clientAddress } from './clientAddress'
+import { originAllowed } from './origin'
+
+export interface BoardApiContext {
+  store: BoardStore
+  relay: Relay
+  /** New boards per client address. */
+  creationsPerAddress: ApiRateLimit
+  /** Copies and snapshots per board (only its facilitator makes them, so nobody else can spend it). */
+  creationsPerBoard: ApiRateLimit
+  allowedOrigins: string[]
+  trustProxyHops: number
+}
 
 /** Largest JSON body the API reads (a snapshot name), in bytes. */
 const MAX_BODY_BYTES = 4 * 1024
@@ -16,9 +29,9 @@ const MAX_SNAPSHOT_NAME_LENGTH = 80
 const RETRY_AFTER_SECONDS = 60
 const BOARD_PATH = /^\/api\/boards\/([^/]+)\/(role|snapshots)(?:\/([A-Za-z0-9-]{1,64}))?$/
 
-/** The role a token gives on a board, or null when the token does not fit this board. */
-export async function resolveRole(store: BoardStore, boardId: string, token: string | null): Promise<Role | null> {
-  return roleFor(await store.loadAccess(boardId), token)
+/** What a token gets on a board (a role, or why not). */
+export async function resolveAccess(store: BoardStore, boardId: string, token: string | null): Promise<Access> {
+  return accessFor(await store.loadAccess(boardId), token)
 }
 
 /**
@@ -29,29 +42,34 @@ export async function resolveRole(store: BoardStore, boardId: string, token: str
  * - `GET /api/boards/<id>/role?t=…`: what a link allows
  * - `GET|POST /api/boards/<id>/snapshots?t=…`, `GET …/snapshots/<sid>?t=…`: named snapshots,
  *   facilitator only
+ * Whatever changes something must come from our own pages (another website cannot make a
+ * visitor's browser create boards), and creating has a budget: new boards per client address,
+ * copies and snapshots per board.
  */
-export async function handleBoardApi(
-  store: BoardStore,
-  relay: Relay,
-  creations: ApiRateLimit,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<boolean> {
+export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const { store, relay } = ctx
   const url = new URL(req.url ?? '/', 'http://localhost')
   const token = url.searchParams.get(TOKEN_PARAM)
-  const tooMany = () => {
+  const tooMany = (what: string) => {
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
-    return sendJson(res, HTTP_TOO_MANY_REQUESTS, { error: 'too many boards or snapshots created from this address; try again later' })
+    return sendJson(res, HTTP_TOO_MANY_REQUESTS, { error: `too many ${what}; try again later` })
   }
   if (url.pathname === '/api/time') return sendJson(res, 200, { now: Date.now() })
+  if (req.method === 'POST' && !fromOurPages(req, ctx.allowedOrigins)) {
+    return sendJson(res, 403, { error: 'requests that change something must come from this server\'s own pages' })
+  }
   if (url.pathname === '/api/boards') {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' })
-    if (!creations.take(req.socket.remoteAddress ?? '')) return tooMany()
     const copyFrom = url.searchParams.get('copyFrom')
     let copied: { board: Uint8Array; facilitation: Uint8Array } | null = null
-    if (copyFrom !== null) {
-      if (!isValidBoardId(copyFrom)) return sendJson(res, 404, { error: 'unknown board' })
-      if ((await resolveRole(store, copyFrom, token)) !== 'facilitator') return forbidden(res)
+    if (copyFrom === null) {
+      if (!ctx.creationsPerAddress.take(clientAddress(req, ctx.trustProxyHops))) return tooMany('new boards from this address')
+    } else {
+      if (!isValidBoardId(copyFrom)) return unknownBoard(res)
+      const access = await resolveAccess(store, copyFrom, token)
+      if (access === 'unknown') return unknownBoard(res)
+      if (access !== 'facilitator') return forbidden(res)
+      if (!ctx.creationsPerBoard.take(copyFrom)) return tooMany('copies and snapshots of this board')
       copied = {
         board: await relay.currentState(copyFrom),
         facilitation: await relay.currentState(facilitationRoomId(copyFrom)),
@@ -71,11 +89,12 @@ export async function handleBoardApi(
   const match = BOARD_PATH.exec(url.pathname)
   if (!match) return false
   const [, boardId, resource, snapshotId] = match
-  if (!isValidBoardId(boardId)) return sendJson(res, 404, { error: 'unknown board' })
-  const role = await resolveRole(store, boardId, token)
+  if (!isValidBoardId(boardId)) return unknownBoard(res)
+  const role = await resolveAccess(store, boardId, token)
+  if (role === 'unknown') return unknownBoard(res)
   if (resource === 'role') {
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' })
-    return role ? sendJson(res, 200, { role }) : forbidden(res)
+    return role !== 'forbidden' ? sendJson(res, 200, { role }) : forbidden(res)
   }
   if (role !== 'facilitator') return forbidden(res)
   if (snapshotId) {
@@ -87,13 +106,24 @@ export async function handleBoardApi(
   }
   if (req.method === 'GET') return sendJson(res, 200, await store.listSnapshots(boardId))
   if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' })
-  if (!creations.take(req.socket.remoteAddress ?? '')) return tooMany()
+  if (!ctx.creationsPerBoard.take(boardId)) return tooMany('copies and snapshots of this board')
   const body = await readJson(req)
   const name = typeof body?.name === 'string' ? body.name.trim().slice(0, MAX_SNAPSHOT_NAME_LENGTH) : ''
   if (!name) return sendJson(res, 400, { error: 'a snapshot needs a name' })
   const info = { id: randomUUID(), name, createdAt: Date.now() }
   await store.saveSnapshot(boardId, { ...info, state: await relay.currentState(boardId) })
   return sendJson(res, 201, info)
+}
+
+/** A browser marks a request from another website (Sec-Fetch-Site, Origin); programs send neither. */
+function fromOurPages(req: IncomingMessage, allowedOrigins: string[]): boolean {
+  const site = req.headers['sec-fetch-site']
+  if (site === 'cross-site' && !req.headers.origin) return false
+  return originAllowed(req, allowedOrigins)
+}
+
+function unknownBoard(res: ServerResponse): true {
+  return sendJson(res, 404, { error: 'no board with this id' })
 }
 
 function forbidden(res: ServerResponse): true {

@@ -10,7 +10,11 @@ export interface RelayConnection {
   readonly id: string
   /** What this connection may do, decided by the server from its token. */
   readonly role: Role
-  /** Sends one y-websocket message; the y-websocket 3 client expects one message per frame. */
-  send(message: Uint8Array): void
-  close(code: CloseCodeValue | 1000 | 1011, reason: string): void
+  /**
+   * Sends one y-websocket message; the y-websocket 3 client expects one message per frame.
+   * `wholeBoard` marks an answer that carries the whole board (a sync step 2): while a client
+   * downloads it, that message does not count as falling behind.
+   */
+  send(message: Uint8Array, options?: { wholeBoard?: boolean }): void
+  close(code: CloseCodeValue | 1000, reason: string): void
 }

@@ -1,5 +1,8 @@
 import * as Y from 'yjs'
-import { FACILITATION_MAP, ROOM_META_MAP } from '../../protocol/facilitationRoom'
+import { FACILITATION_MAP, ROOM_META_MAP, UNREADABLE_UPDATES_KEY } from '../../protocol/facilitationRoom'
+import { boardOfFacilitationRoom, facilitationRoomId } from '../../protocol/paths'
+import type { BoardStore } from '../store/boardStore'
+import type { Room } from './room'
 
 /** Version of the facilitation room's layout, written into its meta map when it starts. */
 export const FACILITATION_ROOM_VERSION = 1
@@ -35,4 +38,67 @@ export function docFromState(state: Uint8Array): Y.Doc {
   const doc = new Y.Doc()
   Y.applyUpdate(doc, state)
   return doc
+}
+
+/** What FacilitationStart needs of the relay. */
+export interface RoomsView {
+  currentState(roomId: string): Promise<Uint8Array>
+  /** The open (or opening) room, if any. */
+  openRoom(roomId: string): Promise<Room> | null
+  /** Resolves once the room has been written and freed, if it is being unloaded. */
+  unloaded(roomId: string): Promise<void> | undefined
+}
+
+/**
+ * Starts a board's facilitation room the first time the board or the room is opened (see
+ * firstFacilitationState), and writes the server's notes for the facilitator into it.
+ */
+export class FacilitationStart {
+  constructor(
+    private readonly store: BoardStore,
+    private readonly rooms: RoomsView,
+  ) {}
+
+  /** A facilitation room that was never started answers with the state it will start with. */
+  async storedOrFirstState(roomId: string, stored: Uint8Array): Promise<Uint8Array> {
+    const boardId = boardOfFacilitationRoom(roomId)
+    if (boardId && isEmptyUpdate(stored)) return this.firstStateOf(boardId)
+    return stored
+  }
+
+  /** The state a board's facilitation room starts with, from the board's current state. */
+  private async firstStateOf(boardId: string): Promise<Uint8Array> {
+    return firstFacilitationState(docFromState(await this.rooms.currentState(boardId)))
+  }
+
+  /** Starts a facilitation room that has just been loaded empty. */
+  async startLoaded(boardId: string, room: Room): Promise<void> {
+    if (room.isEmpty) room.applyServerUpdate(await this.firstStateOf(boardId))
+  }
+
+  /** Stores the first state of a board's facilitation room unless it has one. */
+  async startStored(boardId: string, boardDoc: Y.Doc): Promise<void> {
+    const roomId = facilitationRoomId(boardId)
+    // An open (or opening) room starts itself; waiting for it here could wait for this very board.
+    if (this.rooms.openRoom(roomId)) return
+    await this.rooms.unloaded(roomId)
+    if (isEmptyUpdate(Y.mergeUpdates(await this.store.load(roomId)))) {
+      await this.store.append(roomId, firstFacilitationState(boardDoc))
+    }
+  }
+
+  /** Tells the facilitator (through the facilitation room) that stored updates could not be read. */
+  async reportUnreadable(boardId: string, count: number): Promise<void> {
+    const roomId = facilitationRoomId(boardId)
+    const open = this.rooms.openRoom(roomId)
+    const doc = open ? null : docFromState(await this.rooms.currentState(roomId))
+    const target = open ? (await open).doc : doc!
+    if (target.getMap(ROOM_META_MAP).get(UNREADABLE_UPDATES_KEY) === count) return
+    const before = Y.encodeStateVector(target)
+    const scratch = docFromState(Y.encodeStateAsUpdate(target))
+    scratch.getMap(ROOM_META_MAP).set(UNREADABLE_UPDATES_KEY, count)
+    const change = Y.encodeStateAsUpdate(scratch, before)
+    if (open) (await open).applyServerUpdate(change)
+    else await this.store.append(roomId, change)
+  }
 }

@@ -1,14 +1,36 @@
-import * as v8 from 'node:v8'
 import * as Y from 'yjs'
-import { isValidBoardId } from '../../protocol/boardId'
-import { boardOfFacilitationRoom, facilitationRoomId } from '../../protocol/paths'
+import { CloseCode } from '../../protocol/closeCodes'
+import { privateRoomPrefix, type RoomAddress, type RoomKind } from '../../protocol/paths'
+import type { LogFn } from '../log'
 import type { BoardStore } from '../store/boardStore'
 import type { RelayConnection } from './connection'
-import { docFromState, firstFacilitationState, isEmptyUpdate } from './facilitationStart'
-import { Room, type RoomOptions } from './room'
+import { BoardNotLoadable } from './durableLog'
+import { ProtocolError } from './errors'
+import { FacilitationStart } from './facilitationStart'
+import { scheduleIdleGc } from './idleGc'
+import type { MemoryBudget } from './memoryBudget'
+import { Room, type RoomLimits } from './room'
 
-/** Pause after the last board unloads before the idle collection: closing sockets finish first. */
-const IDLE_GC_DELAY_MS = 1000
+/**
+ * The facilitation room and each private room may take this share of a board's limits: they
+ * hold a title and steps, or one participant's notes of one round, not a whole board.
+ */
+export const SIDE_ROOM_SHARE = 1 / 16
+/** How long a graceful shutdown keeps retrying a failing store before it gives up, in ms. */
+export const SHUTDOWN_STORE_WAIT_MS = 10_000
+
+export interface RelayOptions {
+  /** Largest stored board, in bytes. */
+  maxBoardBytes: number
+  /** Largest board in estimated memory (see inspectUpdate). */
+  maxBoardMemoryBytes: number
+  /** Participants' private rooms a board may have (one per device that ever wrote privately). */
+  maxPrivateRoomsPerBoard: number
+  compactAfterUpdates: number
+  /** The memory all loaded rooms share. */
+  budget: MemoryBudget
+  log: LogFn
+}
 
 /**
  * Keeps one Room per open board: loaded on the first connection, written and freed when the
@@ -20,15 +42,26 @@ export class Relay {
   private readonly joining = new Map<string, number>()
   /** Rooms being written before they are freed; a new join waits for that first. */
   private readonly unloading = new Map<string, Promise<void>>()
-  private idleGcTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly facilitation: FacilitationStart
 
   constructor(
     private readonly store: BoardStore,
-    private readonly options: RoomOptions,
-  ) {}
+    private readonly options: RelayOptions,
+  ) {
+    this.facilitation = new FacilitationStart(store, {
+      currentState: (roomId) => this.currentState(roomId),
+      openRoom: (roomId) => this.rooms.get(roomId) ?? null,
+      unloaded: (roomId) => this.unloading.get(roomId),
+    })
+  }
 
   get loadedBoardCount(): number {
     return this.rooms.size
+  }
+
+  /** Estimated memory of all loaded rooms, and the most they may take. */
+  get memory(): { usedBytes: number; limitBytes: number } {
+    return { usedBytes: this.options.budget.usedBytes, limitBytes: this.options.budget.limit }
   }
 
   /** Whether a board (or private room) is in memory, i.e. someone is connected to it. */
@@ -45,28 +78,37 @@ export class Relay {
     const room = this.rooms.get(roomId)
     if (room) return Y.encodeStateAsUpdate((await room).doc)
     await this.unloading.get(roomId)
-    const stored = Y.mergeUpdates(await this.store.load(roomId))
-    const boardId = boardOfFacilitationRoom(roomId)
-    if (boardId && isEmptyUpdate(stored)) return this.firstStateOf(boardId)
-    return stored
+    return this.facilitation.storedOrFirstState(roomId, Y.mergeUpdates(await this.store.load(roomId)))
   }
 
-  /** The state a board's facilitation room starts with, from the board's current state. */
-  private async firstStateOf(boardId: string): Promise<Uint8Array> {
-    return firstFacilitationState(docFromState(await this.currentState(boardId)))
+  private limitsOf(kind: RoomKind): RoomLimits {
+    const share = kind === 'board' ? 1 : SIDE_ROOM_SHARE
+    return {
+      maxBytes: Math.floor(this.options.maxBoardBytes * share),
+      maxMemoryBytes: Math.floor(this.options.maxBoardMemoryBytes * share),
+    }
   }
 
-  private async load(roomId: string): Promise<Room> {
-    const room = await Room.load(roomId, this.store, this.options)
+  private async load({ roomId, boardId, kind }: RoomAddress): Promise<Room> {
+    if (kind === 'private') await this.checkPrivateRoomCount(boardId, roomId)
+    let room: Room
+    try {
+      room = await Room.load(roomId, this.store, {
+        limits: this.limitsOf(kind),
+        compactAfterUpdates: this.options.compactAfterUpdates,
+        budget: this.options.budget,
+        log: this.options.log,
+      })
+    } catch (error) {
+      if (!(error instanceof BoardNotLoadable)) throw error
+      this.options.log('memory for loaded boards is full; a board was not opened', { boardId: roomId, used: this.options.budget.usedBytes })
+      throw new ProtocolError(CloseCode.TryAgainLater, 'the server is full; try again later')
+    }
     // Before anyone can write to the board or the room (see firstFacilitationState). When that
     // fails the board is not opened (the client retries), so the rule cannot be skipped.
-    const boardId = boardOfFacilitationRoom(roomId)
     try {
-      if (boardId && room.isEmpty) {
-        room.applyServerUpdate(await this.firstStateOf(boardId))
-      } else if (isValidBoardId(roomId)) {
-        await this.startFacilitationRoom(roomId, room.doc)
-      }
+      if (kind === 'facilitation') await this.facilitation.startLoaded(boardId, room)
+      else if (kind === 'board') await this.facilitation.startStored(boardId, room.doc)
     } catch (error) {
       await room.close().catch(() => undefined)
       throw error
@@ -74,26 +116,33 @@ export class Relay {
     return room
   }
 
-  /** Stores the first state of a board's facilitation room unless it has one. */
-  private async startFacilitationRoom(boardId: string, boardDoc: Y.Doc): Promise<void> {
-    const roomId = facilitationRoomId(boardId)
-    // An open (or opening) room starts itself; waiting for it here could wait for this very board.
-    if (this.rooms.has(roomId)) return
-    await this.unloading.get(roomId)
-    if (isEmptyUpdate(Y.mergeUpdates(await this.store.load(roomId)))) {
-      await this.store.append(roomId, firstFacilitationState(boardDoc))
+  /** A board's private rooms are stored for good: a participant may not make endless new ones. */
+  private async checkPrivateRoomCount(boardId: string, roomId: string): Promise<void> {
+    if ((await this.store.roomCount(roomId)) > 0) return // this one exists already
+    if ((await this.store.roomCount(privateRoomPrefix(boardId))) >= this.options.maxPrivateRoomsPerBoard) {
+      throw new ProtocolError(CloseCode.BoardTooBig, 'this board has as many private rooms as it may have')
     }
   }
 
-  async join(roomId: string, conn: RelayConnection): Promise<Room> {
+  async join(address: RoomAddress, conn: RelayConnection): Promise<Room> {
+    const { roomId } = address
     this.joining.set(roomId, (this.joining.get(roomId) ?? 0) + 1)
     try {
       await this.unloading.get(roomId)
       let room = this.rooms.get(roomId)
       if (!room) {
-        room = this.load(roomId)
+        room = this.load(address)
         this.rooms.set(roomId, room)
-        room.catch(() => this.rooms.delete(roomId))
+        room.then(
+          // After the load, not inside it: the facilitation room may be waiting for this board.
+          (loaded) => {
+            if (loaded.log.unreadableRows === 0) return
+            this.facilitation
+              .reportUnreadable(address.boardId, loaded.log.unreadableRows)
+              .catch((error) => this.options.log('could not tell the facilitator about unreadable updates', { boardId: roomId, error: String(error) }))
+          },
+          () => this.rooms.delete(roomId),
+        )
       }
       const loaded = await room
       loaded.addConnection(conn)
@@ -117,41 +166,17 @@ export class Relay {
       .catch((error) => this.options.log('unload failed', { boardId: room.boardId, error: String(error) }))
       .finally(() => {
         this.unloading.delete(room.boardId)
-        if (this.rooms.size === 0 && this.unloading.size === 0) this.scheduleIdleGc()
+        if (this.rooms.size === 0 && this.unloading.size === 0) scheduleIdleGc(() => this.rooms.size === 0 && this.unloading.size === 0)
       })
     this.unloading.set(room.boardId, done)
-  }
-
-  /**
-   * With --expose-gc (benchmarks, soak): once no board is loaded and the last sockets have closed,
-   * a compacting collection gives the boards' memory back to the system. A plain full collection
-   * frees the boards' objects but leaves the survivors spread over half-empty pages, which V8
-   * keeps; compacting moves them together so whole pages are returned. (Changing this GC flag
-   * at run time is safe: V8 reads it at each collection.)
-   */
-  private scheduleIdleGc(): void {
-    const gc = (globalThis as { gc?: () => void }).gc
-    if (!gc || this.idleGcTimer) return
-    this.idleGcTimer = setTimeout(() => {
-      this.idleGcTimer = null
-      if (this.rooms.size > 0 || this.unloading.size > 0) return
-      v8.setFlagsFromString('--compact-on-every-full-gc')
-      try {
-        gc()
-      } finally {
-        v8.setFlagsFromString('--no-compact-on-every-full-gc')
-      }
-    }, IDLE_GC_DELAY_MS)
-    this.idleGcTimer.unref()
   }
 
   /** Writes and frees every room (graceful shutdown); connections must be closed by the caller. */
   async closeAll(): Promise<void> {
     const rooms = await Promise.allSettled([...this.rooms.values()])
     this.rooms.clear()
-    await Promise.all(
-      rooms.map((r) => (r.status === 'fulfilled' ? r.value.close() : Promise.resolve())),
-    )
+    const giveUpAt = Date.now() + SHUTDOWN_STORE_WAIT_MS
+    await Promise.all(rooms.map((r) => (r.status === 'fulfilled' ? r.value.close(giveUpAt) : Promise.resolve())))
     await Promise.all(this.unloading.values())
     await this.store.close()
   }

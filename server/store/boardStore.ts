@@ -37,11 +37,14 @@ export interface BoardStore {
   /** Appends one Yjs update to the board's log. */
   append(boardId: string, update: Uint8Array): void | Promise<void>
   /**
-   * Replaces the board's whole log with one merged state. The relay calls it in order with
-   * `append`, with a state that contains every update appended before it and every update
-   * handed on by `subscribe` so far (taken in the same tick as this call).
+   * Replaces the board's whole log with its merged state, given as pieces (each one row, in
+   * order; see splitUpdate). The relay calls it in order with `append`, with a state that
+   * contains every update appended before it and every update handed on by `subscribe` so far
+   * (taken in the same tick as this call).
    */
-  compact(boardId: string, state: Uint8Array): void | Promise<void>
+  compact(boardId: string, pieces: Uint8Array[]): void | Promise<void>
+  /** How many rooms with stored updates have an id that starts with `prefix` (a board's private rooms). */
+  roomCount(prefix: string): number | Promise<number>
   /** Number of log entries of a board; the relay compacts when this grows large. */
   logLength(boardId: string): number | Promise<number>
   /** Total stored bytes of a board (for limits and benchmarks). */

@@ -9,8 +9,8 @@ const READ_BLOCK_MS = 1_000
 const RETRY_AFTER_ERROR_MS = 500
 
 /**
- * Only writes a merged state that covers more of the log than the stored one, then trims the
- * log below it. Without the check, two instances compacting one board could trim entries that
+ * Only writes a merged state (its pieces as fields d0, d1, …) that covers more of the log than
+ * the stored one, then trims the log below it. Without the check, two instances compacting one board could trim entries that
  * only the other's state contained.
  */
 const COMPACT_SCRIPT = `
@@ -18,11 +18,13 @@ local function parse(id) local ms, seq = string.match(id, '^(%d+)-(%d+)$'); retu
 local current = redis.call('HGET', KEYS[1], 'upto')
 if current then
   local cm, cs = parse(current)
-  local nm, ns = parse(ARGV[2])
+  local nm, ns = parse(ARGV[1])
   if nm < cm or (nm == cm and ns <= cs) then return 0 end
 end
-redis.call('HSET', KEYS[1], 'data', ARGV[1], 'upto', ARGV[2])
-redis.call('XTRIM', KEYS[2], 'MINID', ARGV[2])
+redis.call('DEL', KEYS[1])
+for i = 2, #ARGV do redis.call('HSET', KEYS[1], 'd' .. (i - 2), ARGV[i]) end
+redis.call('HSET', KEYS[1], 'upto', ARGV[1])
+redis.call('XTRIM', KEYS[2], 'MINID', ARGV[1])
 return 1
 `
 
@@ -86,7 +88,9 @@ export class RedisBoardStore implements BoardStore {
     const state = replies[0][1] as Record<string, Buffer>
     const entries = replies[1][1] as StreamEntry[]
     const upto = state.upto?.toString()
-    const updates = state.data ? [new Uint8Array(state.data)] : []
+    const updates: Uint8Array[] = []
+    if (state.data) updates.push(new Uint8Array(state.data)) // a state stored whole, before pieces
+    for (let i = 0; state[`d${i}`]; i++) updates.push(new Uint8Array(state[`d${i}`]))
     for (const [, fields] of entries) updates.push(new Uint8Array(field(fields, 'u')))
     this.cursors.set(boardId, entries.length > 0 ? entries[entries.length - 1][0].toString() : (upto ?? '0-0'))
     return updates
@@ -96,11 +100,22 @@ export class RedisBoardStore implements BoardStore {
     await this.redis.xadd(this.keys(boardId).log, '*', 'i', this.instanceId, 'u', Buffer.from(update))
   }
 
-  async compact(boardId: string, state: Uint8Array): Promise<void> {
+  async compact(boardId: string, pieces: Uint8Array[]): Promise<void> {
     const upto = this.cursors.get(boardId)
     if (!upto || upto === '0-0') return
     const keys = this.keys(boardId)
-    await this.redis.eval(COMPACT_SCRIPT, 2, keys.state, keys.log, Buffer.from(state), upto)
+    await this.redis.eval(COMPACT_SCRIPT, 2, keys.state, keys.log, upto, ...pieces.map((p) => Buffer.from(p)))
+  }
+
+  async roomCount(prefix: string): Promise<number> {
+    const rooms = new Set<string>()
+    for await (const batch of this.redis.scanStream({ match: `samenbord:${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+      for (const key of batch) {
+        const room = key.slice('samenbord:'.length, key.lastIndexOf(':'))
+        if (key.endsWith(':log') || key.endsWith(':state')) rooms.add(room)
+      }
+    }
+    return rooms.size
   }
 
   async logLength(boardId: string): Promise<number> {
@@ -110,7 +125,7 @@ export class RedisBoardStore implements BoardStore {
   async byteSize(boardId: string): Promise<number> {
     const keys = this.keys(boardId)
     const [stateBytes, logBytes] = await Promise.all([
-      this.redis.hstrlen(keys.state, 'data'),
+      this.redis.memory('USAGE', keys.state).then((n) => Number(n ?? 0)),
       this.redis.memory('USAGE', keys.log).then((n) => Number(n ?? 0)),
     ])
     return stateBytes + logBytes

@@ -17,6 +17,8 @@ export const MAX_COMMIT_DELAY_MS = 0.25
  * without leaving the message handler. Busier servers append far more often than this and batch.
  */
 export const QUIET_GAP_MS = 2
+/** Longest a statement waits for a lock held by another connection, in milliseconds (it blocks the event loop). */
+export const SQLITE_BUSY_TIMEOUT_MS = 20
 /** SQLite's own automatic checkpoint threshold, used again if the checkpoint worker fails. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
 
@@ -44,6 +46,7 @@ export class SqliteBoardStore implements BoardStore {
   private readonly selectAll: Database.Statement<[string], { data: Buffer }>
   private readonly selectCount: Database.Statement<[string], { n: number; bytes: number | null }>
   private readonly deleteAll: Database.Statement<[string]>
+  private readonly selectRoomCount: Database.Statement<[string, string], { n: number }>
   private readonly selectAccess: Database.Statement<[string], { record: string }>
   private readonly insertAccess: Database.Statement<[string, string]>
   /** Appends waiting for this turn's commit, in the order they were made. */
@@ -64,7 +67,9 @@ export class SqliteBoardStore implements BoardStore {
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${synchronous}`)
-    this.db.pragma('busy_timeout = 5000')
+    // A locked database (another program holding it) fails a write at once instead of holding
+    // the event loop, and with it every board, for seconds: the relay keeps and retries the write.
+    this.db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
     if (file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0')
       this.checkpointer = new WalCheckpointer(file, (error) => {
@@ -100,6 +105,7 @@ export class SqliteBoardStore implements BoardStore {
       'SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM board_updates WHERE board_id = ?',
     )
     this.deleteAll = this.db.prepare('DELETE FROM board_updates WHERE board_id = ?')
+    this.selectRoomCount = this.db.prepare('SELECT COUNT(DISTINCT board_id) AS n FROM board_updates WHERE board_id >= ? AND board_id < ?')
     const insertAll = this.db.transaction((rows: { boardId: string; update: Uint8Array }[]) => {
       for (const row of rows) this.insert.run(row.boardId, row.update)
     })
@@ -158,14 +164,20 @@ export class SqliteBoardStore implements BoardStore {
     return this.batch.promise
   }
 
-  compact(boardId: string, state: Uint8Array): void {
+  compact(boardId: string, pieces: Uint8Array[]): void {
     // Appends made before this call are older than the state: written first, then replaced.
     this.flush()
     // One transaction: a crash leaves either the old log or the merged state, never neither.
     this.db.transaction(() => {
       this.deleteAll.run(boardId)
-      this.insert.run(boardId, state)
+      for (const piece of pieces) this.insert.run(boardId, piece)
     })()
+  }
+
+  roomCount(prefix: string): number {
+    this.flush()
+    // A range instead of LIKE: ids are ASCII, and the index on board_id serves a range.
+    return this.selectRoomCount.get(prefix, prefix + '\uffff')?.n ?? 0
   }
 
   logLength(boardId: string): number {

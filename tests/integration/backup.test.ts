@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { newBoardId } from '../../protocol/boardId'
-import { SQLITE_FILE_NAME } from '../../server/app'
+import { SQLITE_FILE_NAME } from '../../server/store/createStore'
 import { closeClient } from '../support/clients'
 import { connectClient, startServerProcess, tempDataDir, whenSynced } from '../support/server'
 

@@ -43,7 +43,7 @@ describe('relay limits', () => {
     const b = rawSocket(`${url}/${board}`)
     await Promise.all([a.opened, b.opened])
     const c = rawSocket(`${url}/${board}`)
-    expect((await c.closed).code).toBe(CloseCode.TooManyConnections)
+    expect((await c.closed).code).toBe(CloseCode.TryAgainLater)
     // Another board is not affected, and a freed place can be taken again.
     const elsewhere = rawSocket(`${url}/${newBoardId()}`)
     await elsewhere.opened
@@ -64,7 +64,7 @@ describe('relay limits', () => {
     const a = rawSocket(`${url}/${newBoardId()}`)
     await a.opened
     const b = rawSocket(`${url}/${newBoardId()}`)
-    expect((await b.closed).code).toBe(CloseCode.TooManyConnections)
+    expect((await b.closed).code).toBe(CloseCode.TryAgainLater)
     a.ws.close()
   })
 

@@ -100,7 +100,7 @@ describe('SqliteBoardStore: appends of one turn share one commit', () => {
     void store.append('a', Uint8Array.of(1))
     expect(store.logLength('a')).toBe(1)
     void store.append('a', Uint8Array.of(2))
-    store.compact('a', Uint8Array.of(9)) // the state contains 1 and 2: they must not follow it
+    store.compact('a', [Uint8Array.of(9)]) // the state contains 1 and 2: they must not follow it
     expect(await store.load('a')).toEqual([Uint8Array.of(9)])
     void store.append('a', Uint8Array.of(3))
     await store.close()

@@ -7,6 +7,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { createSamenbordServer, type SamenbordServer } from '../../server/app'
 import { readConfig } from '../../server/config'
+import { TOKEN_PARAM, type CreatedBoard, type Role } from '../../protocol/roles'
 
 // Each provider adds a process 'exit' listener.
 process.setMaxListeners(0)
@@ -53,11 +54,32 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
   return { child, port, url: `ws://127.0.0.1:${port}/sync` }
 }
 
-/** A stock y-websocket client, as a browser would use it (no BroadcastChannel shortcut). */
-export function connectClient(url: string, boardId: string, doc = new Y.Doc()) {
-  const provider = new WebsocketProvider(url, boardId, doc, {
+/**
+ * A board made as the app makes one (`POST /api/boards`): only such boards exist. `port` is the
+ * server's; the tokens are its three links' (facilitator, participant, viewer).
+ */
+export async function createBoard(port: number): Promise<CreatedBoard> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/boards`, { method: 'POST' })
+  if (res.status !== 201) throw new Error(`creating a board failed: ${res.status} ${await res.text()}`)
+  return (await res.json()) as CreatedBoard
+}
+
+/** The websocket URL of a room with a token, for raw sockets (`room` defaults to the board itself). */
+export function roomUrl(url: string, board: CreatedBoard, role: Role = 'participant', room: string = board.boardId): string {
+  return `${url}/${room}?${TOKEN_PARAM}=${board.tokens[role]}`
+}
+
+/**
+ * A stock y-websocket client, as a browser would use it (no BroadcastChannel shortcut). `room`
+ * is a created board (joined with the role's token) or a bare room name (no token).
+ */
+export function connectClient(url: string, room: string | CreatedBoard, doc = new Y.Doc(), role: Role = 'participant') {
+  const name = typeof room === 'string' ? room : room.boardId
+  const params: Record<string, string> = typeof room === 'string' ? {} : { [TOKEN_PARAM]: room.tokens[role] }
+  const provider = new WebsocketProvider(url, name, doc, {
     WebSocketPolyfill: WebSocket as never,
     disableBc: true,
+    params,
   })
   return { doc, provider }
 }

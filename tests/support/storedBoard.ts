@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import * as Y from 'yjs'
-import { SQLITE_FILE_NAME } from '../../server/app'
+import { SQLITE_FILE_NAME } from '../../server/store/createStore'
 import { SqliteBoardStore } from '../../server/store/sqliteStore'
 
 /** A board as it is on disk in `dataDir` (read with the server's own store; the server must be stopped). */

@@ -5,6 +5,11 @@ import * as encoding from 'lib0/encoding'
 export const MAX_AWARENESS_STATE_BYTES = 64 * 1024
 /** Largest number of client states in one awareness message from one connection. */
 export const MAX_AWARENESS_ENTRIES = 16
+/**
+ * Deepest nesting of objects and arrays in a presence state. JSON.parse copes with any depth, but
+ * what comes after it (JSON.stringify, tldraw's validators) recurses; tldraw's presence nests 4 deep.
+ */
+export const MAX_AWARENESS_DEPTH = 32
 
 export interface AwarenessEntry {
   clientId: number
@@ -29,6 +34,7 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
     const clock = decoding.readVarUint(decoder)
     const json = decoding.readVarString(decoder)
     if (json.length > MAX_AWARENESS_STATE_BYTES) throw new Error('awareness state too large')
+    if (jsonDepth(json) > MAX_AWARENESS_DEPTH) throw new Error('awareness state nested too deep')
     entries.push({ clientId, clock, state: JSON.parse(json), json })
   }
   if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness update')
@@ -44,4 +50,21 @@ export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
     encoding.writeVarString(encoder, json)
   }
   return encoding.toUint8Array(encoder)
+}
+
+/** Deepest nesting of brackets in JSON text, outside its strings (the text may be invalid JSON). */
+export function jsonDepth(json: string): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth)
+    else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return max
 }

@@ -1,13 +1,13 @@
-import type { AccessRecord } from '../server/access/boardAccess'
-import type { BoardStore, SnapshotInfo, StoredSnapshot } from '../server/store/boardStore'
+import type { AccessRecord } from '../access/boardAccess'
+import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
 
 /**
- * A store that keeps everything in memory and writes nothing to disk: for the benchmark only,
- * to show what our relay costs without its store (the anchor stores nothing either). Never a
- * product option: a restart would lose every board.
+ * A store that keeps everything in memory and writes nothing to disk: for tests of the relay's
+ * write path and for the benchmark, to show what our relay costs without its store (the anchor
+ * stores nothing either). Never a product option: a restart would lose every board.
  */
 export class MemoryBoardStore implements BoardStore {
-  readonly kind = 'memory (benchmark only)'
+  readonly kind = 'memory (tests and benchmarks only)'
   readonly ordersWrites = true
   private readonly logs = new Map<string, Uint8Array[]>()
   private readonly snapshots = new Map<string, StoredSnapshot[]>()
@@ -23,8 +23,14 @@ export class MemoryBoardStore implements BoardStore {
     else this.logs.set(boardId, [update])
   }
 
-  compact(boardId: string, state: Uint8Array): void {
-    this.logs.set(boardId, [state])
+  compact(boardId: string, pieces: Uint8Array[]): void {
+    this.logs.set(boardId, [...pieces])
+  }
+
+  roomCount(prefix: string): number {
+    let n = 0
+    for (const [id, log] of this.logs) if (id.startsWith(prefix) && log.length > 0) n++
+    return n
   }
 
   logLength(boardId: string): number {

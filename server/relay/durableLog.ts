@@ -1,0 +1,304 @@
+import * as Y from 'yjs'
+import type { BoardStore } from '../store/boardStore'
+import { splitUpdate } from './splitUpdate'
+import { MalformedUpdate, RefusedUpdate } from './updateReader'
+import type { LogFn } from '../log'
+import type { MemoryBudget } from './memoryBudget'
+
+/** Wait before writing updates again after the store failed, in milliseconds. */
+export const STORE_RETRY_MS = 1000
+/** Longest stretch the loading of a board keeps the event loop, in milliseconds; then it yields. */
+export const LOAD_SLICE_MS = 40
+
+export interface DurableLogOptions {
+  compactAfterUpdates: number
+  log: LogFn
+  /** Holds the estimated memory of what this log has in the doc (`storedCost`). */
+  budget: MemoryBudget
+  /** An update is stored: relay it. `origin` is its sender (who has it), or undefined for everyone. */
+  onStored(update: Uint8Array, origin: unknown): void
+  /** Storing the sender's update failed (it is kept and retried): tell the sender. */
+  onStoreFailure(origin: unknown): void
+}
+
+/** Writes waiting for one store commit, run in the order they were made. */
+interface WriteBatch {
+  commit: Promise<void>
+  callbacks: { after: () => void; onError: (e: unknown) => void }[]
+}
+
+/** The store refused or failed a load that must not open the board half. */
+export class BoardNotLoadable extends Error {}
+
+/**
+ * One room's update log in the store, between the room's Y.Doc and the disk: every update is
+ * appended (and durable) before it is relayed; a failed write is kept and retried until it is
+ * stored, also when its writer has left; compaction folds the log into the board's state, cut
+ * into pieces that each load in one short turn of the event loop. Knows the stored size (bytes
+ * and estimated memory) that limits are checked against.
+ */
+export class DurableLog {
+  storedBytes = 0
+  /** Estimated memory of what the stored rows hold (see inspectUpdate). */
+  storedCost = 0
+  updatesSinceCompaction = 0
+  /** Updates appended since the room was loaded. */
+  appendCount = 0
+  /**
+   * Stored rows that could not be read when the room was loaded. They stay in the store as they
+   * are (a later version may read them), so the log is never compacted over them.
+   */
+  unreadableRows = 0
+  /** Serializes writes of stores whose operations are asynchronous. */
+  private writeChain: Promise<void> = Promise.resolve()
+  private pendingWrites = 0
+  /** The store commit the latest writes wait for, with what to do after it (see `write`). */
+  private openBatch: WriteBatch | null = null
+  /** Updates applied to the doc whose store write failed; retried, then relayed. */
+  private unstored: Uint8Array[] = []
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+
+  constructor(
+    readonly roomId: string,
+    private readonly store: BoardStore,
+    private readonly options: DurableLogOptions,
+  ) {}
+
+  /**
+   * Applies the stored rows to `doc` (with `origin`, so they are not stored again), a piece at a
+   * time, yielding the event loop every LOAD_SLICE_MS. Each row's memory is reserved in the budget
+   * first; when it does not fit, the load stops with BoardNotLoadable. A row that cannot be read (not
+   * an update, or one that breaks today's rules) is skipped, kept and counted in `unreadableRows`.
+   */
+  async load(doc: Y.Doc, origin: unknown): Promise<void> {
+    const rows = await this.store.load(this.roomId)
+    let sliceStart = performance.now()
+    for (const [i, row] of rows.entries()) {
+      let pieces: Uint8Array[]
+      let cost: number
+      try {
+        ;({ pieces, facts: { cost } } = splitUpdate(row))
+      } catch (error) {
+        if (!(error instanceof MalformedUpdate || error instanceof RefusedUpdate)) throw error
+        this.unreadableRows++
+        this.options.log('UNREADABLE STORED UPDATE KEPT: not applied, the board will not be compacted until it is looked at', {
+          boardId: this.roomId,
+          row: i,
+          bytes: row.byteLength,
+          error: error.message,
+        })
+        continue
+      }
+      if (!this.options.budget.tryReserve(cost)) throw new BoardNotLoadable('not enough memory to load this board now')
+      this.storedCost += cost
+      this.storedBytes += row.byteLength
+      for (const piece of pieces) {
+        try {
+          Y.applyUpdate(doc, piece, origin)
+        } catch (error) {
+          this.unreadableRows++
+          this.options.log('UNREADABLE STORED UPDATE KEPT: Yjs could not apply it', { boardId: this.roomId, row: i, error: String(error) })
+          break
+        }
+        if (performance.now() - sliceStart > LOAD_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve))
+          sliceStart = performance.now()
+        }
+      }
+    }
+    this.updatesSinceCompaction = rows.length > 1 ? rows.length : 0
+  }
+
+  /**
+   * Stores an update already applied to the doc, then relays it (see DurableLogOptions). `cost`
+   * is its estimated memory, reserved in the budget by the caller; the log holds it from now on.
+   */
+  append(update: Uint8Array, origin: unknown, cost: number): void {
+    this.storedBytes += update.byteLength
+    this.storedCost += cost
+    this.updatesSinceCompaction++
+    this.appendCount++
+    this.persistAndRelay(update, origin)
+  }
+
+  /** Counts an update another instance stored in the shared log (its memory reserved by the caller). */
+  countPeerUpdate(update: Uint8Array, cost: number): void {
+    this.storedBytes += update.byteLength
+    this.storedCost += cost
+  }
+
+  /** Gives back all the memory this log holds (the room is freed). */
+  releaseAll(): void {
+    this.options.budget.release(this.storedCost)
+    this.storedCost = 0
+  }
+
+  get hasUnstored(): boolean {
+    return this.unstored.length > 0
+  }
+
+  /**
+   * Stores an update, then relays it. Updates whose store write failed earlier are folded into
+   * the next write, so they are stored and relayed as soon as the store works again.
+   */
+  private persistAndRelay(update: Uint8Array | null, origin: unknown): void {
+    const earlier = this.unstored
+    this.unstored = []
+    const parts = update ? [...earlier, update] : earlier
+    if (parts.length === 0) return
+    const merged = parts.length === 1 ? parts[0] : Y.mergeUpdates(parts)
+    this.write(
+      () => this.store.append(this.roomId, merged),
+      // Earlier writers never had their own update echoed; they apply it as a no-op.
+      () => this.options.onStored(merged, earlier.length > 0 ? undefined : origin),
+      (error) => this.onStoreFailure(error, merged, origin),
+    )
+  }
+
+  /**
+   * Runs a store operation, then `after`, in the order of calls. A store that keeps its
+   * operations in call order by itself (`ordersWrites`: SQLite batches a turn's appends into one
+   * commit) gets each operation at once and only `after` waits; for others an operation starts
+   * when the previous one has finished. Either way an update is durable before it is relayed.
+   */
+  private write(op: () => void | Promise<void>, after: () => void, onError: (e: unknown) => void): void {
+    if (this.pendingWrites > 0 && !this.store.ordersWrites) {
+      this.openBatch = null
+      this.chain(this.writeChain.then(op).then(after, onError))
+      return
+    }
+    let result: void | Promise<void>
+    try {
+      result = op()
+    } catch (error) {
+      onError(error)
+      return
+    }
+    if (!result) {
+      if (this.pendingWrites === 0) return after()
+      this.openBatch = null
+      this.chain(this.writeChain.then(after))
+      return
+    }
+    // Appends of one turn share the store's commit: one promise reaction for all of them.
+    if (this.openBatch && this.openBatch.commit === result) {
+      this.openBatch.callbacks.push({ after, onError })
+      return
+    }
+    const batch: WriteBatch = { commit: result, callbacks: [{ after, onError }] }
+    this.openBatch = batch
+    const done = (error?: unknown) => {
+      if (this.openBatch === batch) this.openBatch = null
+      for (const cb of batch.callbacks) {
+        // One failing callback must not keep the others' updates from being relayed.
+        try {
+          if (error === undefined) cb.after()
+          else cb.onError(error)
+        } catch (callbackError) {
+          this.options.log('relay after store write failed', { boardId: this.roomId, error: String(callbackError) })
+        }
+      }
+    }
+    const fail = (error: unknown) => done(error ?? new Error('store write failed'))
+    // Promise.all handles a rejection of `result` at once (no unhandled rejection while waiting).
+    this.chain(this.pendingWrites === 0 ? result.then(() => done(), fail) : Promise.all([this.writeChain, result]).then(() => done(), fail))
+  }
+
+  private chain(next: Promise<void>): void {
+    this.pendingWrites++
+    this.writeChain = next.finally(() => {
+      this.pendingWrites--
+    })
+  }
+
+  /**
+   * Nothing unstored is relayed. The update stays in the board's memory and in the writer's own
+   * copy; it is written (and then relayed) with the next write or a retry, which goes on until
+   * the store takes it, whether or not its writer is still there.
+   */
+  private onStoreFailure(error: unknown, update: Uint8Array, origin: unknown): void {
+    this.options.log('store append failed', { boardId: this.roomId, error: String(error) })
+    this.unstored.push(update)
+    this.options.onStoreFailure(origin)
+    this.scheduleRetry()
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      this.persistAndRelay(null, undefined)
+    }, STORE_RETRY_MS)
+  }
+
+  /**
+   * Folds the log into one state (cut into pieces) so the stored size follows content, not
+   * history. Resolves true when the log was compacted (or had nothing to fold). Refused while the
+   * log holds rows that could not be read: compacting would replace them.
+   */
+  compact(doc: Y.Doc): Promise<boolean> {
+    if (this.updatesSinceCompaction === 0 && this.unstored.length === 0) return this.writeChain.then(() => true)
+    if (this.unreadableRows > 0) {
+      this.options.log('not compacting a board with unreadable stored updates', { boardId: this.roomId, unreadable: this.unreadableRows })
+      return this.writeChain.then(() => false)
+    }
+    const countAtStart = this.updatesSinceCompaction
+    const unstoredAtStart = this.unstored
+    let state: { pieces: Uint8Array[]; bytes: number; cost: number; bytesBefore: number; costBefore: number } | null = null
+    let ok = true
+    this.write(
+      // The state is taken when the write runs, not when it is queued: a multi-instance store
+      // records how far into the shared log it reaches at that same moment.
+      () => {
+        const encoded = Y.encodeStateAsUpdate(doc)
+        // Never store what a fresh process could not read back: the state passes the same
+        // checks as every update (it always should; if not, the log stays as it is).
+        const { pieces, facts } = splitUpdate(encoded)
+        state = { pieces, bytes: encoded.byteLength, cost: facts.cost, bytesBefore: this.storedBytes, costBefore: this.storedCost }
+        return this.store.compact(this.roomId, pieces)
+      },
+      () => {
+        // The state replaces what was stored when it was taken; what came after stays counted.
+        const { bytes, cost, bytesBefore, costBefore } = state!
+        this.storedBytes += bytes - bytesBefore
+        this.storedCost += cost - costBefore
+        if (cost < costBefore) this.options.budget.release(costBefore - cost)
+        else this.options.budget.add(cost - costBefore)
+        this.updatesSinceCompaction -= countAtStart
+        // The state holds what had failed to store: it is durable now (and relayed, for those here).
+        if (unstoredAtStart.length > 0) {
+          this.unstored = this.unstored.filter((u) => !unstoredAtStart.includes(u))
+          this.options.onStored(Y.mergeUpdates(unstoredAtStart), undefined)
+        }
+      },
+      (error) => {
+        ok = false
+        this.options.log('compaction failed', { boardId: this.roomId, error: String(error) })
+      },
+    )
+    return this.writeChain.then(() => ok)
+  }
+
+  /**
+   * Makes everything durable before the room is freed: compacts, or (when that is refused or
+   * fails) writes what is unstored, retrying until the store takes it (or, at shutdown, until
+   * `giveUpAt`, ms since 1970).
+   */
+  async close(doc: Y.Doc, giveUpAt = Number.POSITIVE_INFINITY): Promise<void> {
+    for (;;) {
+      if (this.retryTimer) {
+        clearTimeout(this.retryTimer)
+        this.retryTimer = null
+      }
+      if (this.unreadableRows === 0 && (await this.compact(doc))) break
+      this.persistAndRelay(null, undefined)
+      await this.writeChain
+      if (this.unstored.length === 0) break
+      if (Date.now() >= giveUpAt) {
+        this.options.log('GIVING UP: updates could not be stored before shutdown', { boardId: this.roomId, updates: this.unstored.length })
+        break
+      }
+      await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_MS))
+    }
+  }
+}
