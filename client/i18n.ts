@@ -1,3 +1,5 @@
+import type { FinalCloseCode } from '../protocol/closeCodes'
+
 /** Our own texts; tldraw's are translated by its `nl` locale. Dutch first, English second. */
 const nl = {
   appTagline: 'Samen leren op één bord: voor PLG’s, leerteams, kwaliteitskringen en intervisie.',
@@ -21,6 +23,15 @@ const nl = {
   toHome: 'Naar de startpagina',
   language: 'English',
   wrongLink: 'Deze link hoort niet bij dit bord. Vraag de gespreksleider om de juiste link.',
+  unknownBoard: 'Dit bord bestaat niet (meer). Controleer de link, of vraag de gespreksleider om een nieuwe.',
+  boardUnavailable: 'Dit bord kan nu niet worden geopend.',
+  boardUnavailableHint: 'Er staat iets op het bord dat deze pagina niet kan lezen. Er is niets weggegooid.',
+  retry: 'Opnieuw proberen',
+  restoreSnapshotHint: 'Als gespreksleider kun je het bord terugzetten naar een momentopname:',
+  noSnapshots: 'Er zijn nog geen momentopnamen.',
+  skippedRecords: (n: number) => (n === 1 ? 'Eén onderdeel van het bord kon niet worden gelezen en wordt niet getoond.' : `${n} onderdelen van het bord konden niet worden gelezen en worden niet getoond.`),
+  unreadableUpdates: (n: number) =>
+    `De server kon ${n === 1 ? 'één wijziging' : `${n} wijzigingen`} van dit bord niet lezen. Ze zijn bewaard, maar staan niet op het bord. Vraag de beheerder van de server om de logboeken te bekijken.`,
   offlineNoCopy: 'Je bent offline en dit bord staat nog niet op dit apparaat.',
   shareTitle: 'Bord delen',
   linkFacilitator: 'Beheer (gespreksleider)',
@@ -78,15 +89,17 @@ const nl = {
   removeFromList: 'Uit lijst verwijderen',
   lastChange: (d: Date) => `laatst gewijzigd ${d.toLocaleString('nl-NL', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`,
   closeMessages: {
+    1009: 'Deze wijziging is te groot om te versturen.',
+    4400: 'Er ging iets mis met de verbinding. Laad de pagina opnieuw.',
     4403: 'Je hebt geen toegang om dit bord te wijzigen.',
     4404: 'Dit bord bestaat niet. Controleer de link.',
     4405: 'Dit bord kan niet vanaf deze website worden geopend.',
-    4413: 'Deze wijziging is te groot om te versturen.',
     4414: 'Dit bord is te groot geworden. Maak een nieuw bord of ruim iets op.',
-    4429: 'Er zijn te veel mensen tegelijk op dit bord.',
+    4422: 'Deze wijziging kan niet op het bord. Laad de pagina opnieuw.',
     4430: 'Te veel wijzigingen tegelijk. Laad de pagina opnieuw.',
     4431: 'Je verbinding is te traag. Laad de pagina opnieuw.',
-  } as Record<number, string>,
+    4432: 'Te veel tegelijk vanuit dit venster. Laad de pagina opnieuw.',
+  } satisfies Record<FinalCloseCode, string> as Record<number, string>,
   closedFallback: 'De server heeft de verbinding gesloten. Laad de pagina opnieuw.',
 }
 
@@ -112,6 +125,15 @@ const en: typeof nl = {
   toHome: 'To the start page',
   language: 'Nederlands',
   wrongLink: 'This link does not belong to this board. Ask the facilitator for the right link.',
+  unknownBoard: 'This board does not exist (any more). Check the link, or ask the facilitator for a new one.',
+  boardUnavailable: 'This board cannot be opened right now.',
+  boardUnavailableHint: 'The board holds something this page cannot read. Nothing was thrown away.',
+  retry: 'Try again',
+  restoreSnapshotHint: 'As the facilitator you can put the board back to a snapshot:',
+  noSnapshots: 'There are no snapshots yet.',
+  skippedRecords: (n: number) => (n === 1 ? 'One part of the board could not be read and is not shown.' : `${n} parts of the board could not be read and are not shown.`),
+  unreadableUpdates: (n: number) =>
+    `The server could not read ${n === 1 ? 'one change' : `${n} changes`} of this board. They are kept, but not on the board. Ask the server's administrator to look at its logs.`,
   offlineNoCopy: 'You are offline and this board is not on this device yet.',
   shareTitle: 'Share board',
   linkFacilitator: 'Manage (facilitator)',
@@ -169,15 +191,17 @@ const en: typeof nl = {
   removeFromList: 'Remove from list',
   lastChange: (d: Date) => `last changed ${d.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`,
   closeMessages: {
+    1009: 'This change is too large to send.',
+    4400: 'Something went wrong with the connection. Reload the page.',
     4403: 'You may not change this board.',
     4404: 'This board does not exist. Check the link.',
     4405: 'This board cannot be opened from this website.',
-    4413: 'This change is too large to send.',
     4414: 'This board has grown too large. Start a new board or tidy up.',
-    4429: 'Too many people are on this board at once.',
+    4422: 'This change cannot go on the board. Reload the page.',
     4430: 'Too many changes at once. Reload the page.',
     4431: 'Your connection is too slow. Reload the page.',
-  },
+    4432: 'Too much at once from this window. Reload the page.',
+  } satisfies Record<FinalCloseCode, string>,
   closedFallback: 'The server closed the connection. Reload the page.',
 }
 
@@ -194,4 +218,10 @@ export function setLanguage(language: Language): void {
 
 export function texts() {
   return currentLanguage() === 'en' ? en : nl
+}
+
+/** A date and time in the UI's language ("2 december 2026 14:09"), not the browser's locale. */
+export function formatDateTime(date: Date): string {
+  const locale = currentLanguage() === 'en' ? 'en-GB' : 'nl-NL'
+  return date.toLocaleString(locale, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' })
 }

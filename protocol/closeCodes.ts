@@ -43,6 +43,11 @@ export const CloseCode = {
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
 
+/** Codes after which y-websocket reconnects by itself: nothing to tell the participant. */
+export type TransientCloseCode = typeof CloseCode.InternalError | typeof CloseCode.ServiceRestart | typeof CloseCode.TryAgainLater
+/** Codes that end the connection for good (the client must not come back with the same thing). */
+export type FinalCloseCode = Exclude<CloseCodeValue, TransientCloseCode>
+
 export function isTerminalCloseCode(code: number): boolean {
   return code >= 4400 && code <= 4499
 }

@@ -29,6 +29,8 @@ import { canWrite, type Role } from '../../protocol/roles'
 import { rememberBoard } from '../home/myBoards'
 import { tokenFromLocation } from './boardLink'
 import { fetchRole, type RoleAnswer } from './roleOfPage'
+import { UnreadableNotice } from '../facilitation/UnreadableNotice'
+import { BoardUnavailable } from './BoardUnavailable'
 import { ShareButton } from './ShareButton'
 import { applyTemplateFromUrl } from './templateParam'
 import { InsertTemplateButton } from './InsertTemplateButton'
@@ -74,7 +76,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
       <main className="home">
         <h1>Samenbord</h1>
         <p role="alert" data-testid="link-error">
-          {answer.error === 'forbidden' ? t.wrongLink : t.offlineNoCopy}
+          {answer.error === 'forbidden' ? t.wrongLink : answer.error === 'unknown' ? t.unknownBoard : t.offlineNoCopy}
         </p>
         <a className="button" href="/">
           {t.toHome}
@@ -87,27 +89,46 @@ export function BoardPage({ boardId }: { boardId: string }) {
 
 function Board({ boardId, role, token }: { boardId: string; role: Role; token: string | null }) {
   const t = texts()
+  /** Bumped by "Opnieuw proberen": a fresh store and session. */
+  const [attempt, setAttempt] = useState(0)
   const store = useMemo(
     () => createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils }),
-    [boardId],
+    [boardId, attempt],
   )
   const [session, setSession] = useState<BoardSession | null>(null)
+  /** The board could not be bound to the editor; the session stays open for a restore. */
+  const [unavailable, setUnavailable] = useState<BoardSession | null>(null)
+  const [skipped, setSkipped] = useState(0)
   const [name, setName] = useState(() => localStorage.getItem(NAME_KEY))
 
   useEffect(() => {
     const s = new BoardSession(boardId, { token, keepLocalCopy: canWrite(role), writesFacilitation: role === 'facilitator' })
     let binding: ReturnType<typeof bindStoreToDoc> | null = null
     let cancelled = false
+    setSkipped(0)
     s.ready.then(() => {
       if (cancelled) return
-      binding = bindStoreToDoc(store, s.doc, {
-        readOnly: !canWrite(role),
-        owns: (record) => !isPrivateRecord(record),
-        // One store change per frame; a hidden tab gets no frames, so it catches up on a timer.
-        schedule: (flush) => (document.hidden ? setTimeout(flush, HIDDEN_TAB_FLUSH_MS) : requestAnimationFrame(flush)),
-        onInvalidRecord: (record, error) => console.warn('Samenbord: skipped an unreadable record', record, error),
-      })
-      if (canWrite(role)) binding.seedIfEmpty()
+      try {
+        binding = bindStoreToDoc(store, s.doc, {
+          readOnly: !canWrite(role),
+          owns: (record) => !isPrivateRecord(record),
+          // One store change per frame; a hidden tab gets no frames, so it catches up on a timer.
+          schedule: (flush) => (document.hidden ? setTimeout(flush, HIDDEN_TAB_FLUSH_MS) : requestAnimationFrame(flush)),
+          onInvalidRecord: (record, error) => {
+            console.warn('Samenbord: skipped an unreadable record', record, error)
+            setSkipped((n) => n + 1)
+          },
+          onUnusableSchema: (schema) => console.warn('Samenbord: the board\'s stored schema could not be used; records were read as they are', schema),
+        })
+        if (canWrite(role)) binding.seedIfEmpty()
+      } catch (error) {
+        // Whatever went wrong, the page says so and offers a way back, instead of loading for ever.
+        console.error('Samenbord: the board could not be opened', error)
+        binding?.unbind()
+        binding = null
+        setUnavailable(s)
+        return
+      }
       // "Mijn borden" shows when the board last changed; written at most once a minute.
       let lastWrite = 0
       s.doc.on('update', () => {
@@ -122,6 +143,7 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
       binding?.unbind()
       s.destroy()
       setSession(null)
+      setUnavailable(null)
     }
   }, [boardId, store, token, role])
 
@@ -142,6 +164,9 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
     [session, boardId, role, token],
   )
 
+  if (unavailable) {
+    return <BoardUnavailable boardId={boardId} role={role} token={token} doc={unavailable.doc} store={store} onRetry={() => setAttempt((n) => n + 1)} />
+  }
   if (!session) return <div className="loading">{t.loading}</div>
 
   /** A template's meeting steps become the board's steps; only the facilitator may set them. */
@@ -183,6 +208,12 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
         components={components}
         onMount={onMount}
       />
+      {role === 'facilitator' && <UnreadableNotice facilitationDoc={session.facilitationDoc} />}
+      {skipped > 0 && (
+        <p className="board-notice" role="status" data-testid="skipped-records">
+          {t.skippedRecords(skipped)}
+        </p>
+      )}
       {!name && canWrite(role) && (
         <NameDialog
           onDone={(chosen) => {

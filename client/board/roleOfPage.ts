@@ -1,20 +1,17 @@
 import type { Role } from '../../protocol/roles'
-import { TOKEN_PARAM } from '../../protocol/roles'
+import { fetchRole as fetchRoleFromServer } from '../api'
 
-export type RoleAnswer = { role: Role } | { error: 'forbidden' | 'offline' }
+export type RoleAnswer = { role: Role } | { error: 'forbidden' | 'unknown' | 'offline' }
 
 /** Asks the server what this page's link allows. Offline, the last known answer is used. */
 export async function fetchRole(boardId: string, token: string | null): Promise<RoleAnswer> {
   const cacheKey = `samenbord:role:${boardId}:${token ?? ''}`
-  const query = token ? `?${TOKEN_PARAM}=${encodeURIComponent(token)}` : ''
-  try {
-    const res = await fetch(`/api/boards/${boardId}/role${query}`)
-    if (res.status === 403 || res.status === 404) return { error: 'forbidden' }
-    const { role } = (await res.json()) as { role: Role }
-    localStorage.setItem(cacheKey, role)
-    return { role }
-  } catch {
-    const cached = localStorage.getItem(cacheKey) as Role | null
-    return cached ? { role: cached } : { error: 'offline' }
+  const result = await fetchRoleFromServer(boardId, token)
+  if (result.ok) {
+    localStorage.setItem(cacheKey, result.value)
+    return { role: result.value }
   }
+  if (result.why === 'forbidden' || result.why === 'unknown') return { error: result.why }
+  const cached = localStorage.getItem(cacheKey) as Role | null
+  return cached ? { role: cached } : { error: 'offline' }
 }

@@ -1,18 +1,13 @@
 import { useEffect, useState } from 'react'
 import { useEditor } from 'tldraw'
-import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/apiStatus'
+import type { SnapshotInfo } from '../../protocol/api'
 import { boardPagePath } from '../../protocol/paths'
-import { TOKEN_PARAM, type CreatedBoard } from '../../protocol/roles'
+import { TOKEN_PARAM } from '../../protocol/roles'
+import { copyBoard, listSnapshots, loadSnapshot, saveSnapshot } from '../api'
 import { rememberBoard } from '../home/myBoards'
-import { texts } from '../i18n'
+import { formatDateTime, texts } from '../i18n'
 import { usePopover } from './usePopover'
 import { restoreSnapshot } from './restoreSnapshot'
-
-interface SnapshotInfo {
-  id: string
-  name: string
-  createdAt: number
-}
 
 /** The facilitator's "Bijeenkomst" menu: named snapshots kept by the server, and a copy for next time. */
 export function MeetingMenu({ boardId, token }: { boardId: string; token: string }) {
@@ -22,35 +17,32 @@ export function MeetingMenu({ boardId, token }: { boardId: string; token: string
   const [name, setName] = useState('')
   const [snapshots, setSnapshots] = useState<SnapshotInfo[]>([])
   const [message, setMessage] = useState<string | null>(null)
-  const api = `/api/boards/${boardId}/snapshots`
-  const auth = `${TOKEN_PARAM}=${encodeURIComponent(token)}`
   const refresh = async () => {
-    const res = await fetch(`${api}?${auth}`)
-    if (res.ok) setSnapshots(await res.json())
+    const result = await listSnapshots(boardId, token)
+    if (result.ok) setSnapshots(result.value)
+    else setMessage(t.offlineAction)
   }
   useEffect(() => {
-    if (open) void refresh().catch(() => setMessage(t.offlineAction))
+    if (open) void refresh()
   }, [open])
 
   const save = async () => {
-    const res = await fetch(`${api}?${auth}`, { method: 'POST', body: JSON.stringify({ name }) }).catch(() => null)
-    if (res?.status === HTTP_TOO_MANY_REQUESTS) return setMessage(t.tooManyCreated)
-    if (!res?.ok) return setMessage(t.offlineAction)
+    const result = await saveSnapshot(boardId, token, name)
+    if (!result.ok) return setMessage(result.why === 'tooMany' ? t.tooManyCreated : t.offlineAction)
     setName('')
     setMessage(t.snapshotSaved)
     await refresh()
   }
   const restore = async (snapshot: SnapshotInfo) => {
-    const res = await fetch(`${api}/${snapshot.id}?${auth}`).catch(() => null)
-    if (!res?.ok) return setMessage(t.offlineAction)
-    restoreSnapshot(editor, new Uint8Array(await res.arrayBuffer()))
+    const result = await loadSnapshot(boardId, token, snapshot.id)
+    if (!result.ok) return setMessage(t.offlineAction)
+    restoreSnapshot(editor, result.value)
     setMessage(t.snapshotRestored(snapshot.name))
   }
   const copyForNextMeeting = async () => {
-    const res = await fetch(`/api/boards?copyFrom=${boardId}&${auth}`, { method: 'POST' }).catch(() => null)
-    if (res?.status === HTTP_TOO_MANY_REQUESTS) return setMessage(t.tooManyCreated)
-    if (!res?.ok) return setMessage(t.offlineAction)
-    const copy = (await res.json()) as CreatedBoard
+    const result = await copyBoard(boardId, token)
+    if (!result.ok) return setMessage(result.why === 'tooMany' ? t.tooManyCreated : t.offlineAction)
+    const copy = result.value
     rememberBoard(copy.boardId, copy.tokens)
     location.assign(`${boardPagePath(copy.boardId)}#${TOKEN_PARAM}=${copy.tokens.facilitator}`)
   }
@@ -78,7 +70,7 @@ export function MeetingMenu({ boardId, token }: { boardId: string; token: string
             {snapshots.map((s) => (
               <li key={s.id}>
                 <span>
-                  {s.name} <small>{new Date(s.createdAt).toLocaleString()}</small>
+                  {s.name} <small>{formatDateTime(new Date(s.createdAt))}</small>
                 </span>
                 <button className="bar-button" data-testid={`restore-${s.name}`} onClick={() => void restore(s)}>
                   {t.restore}

@@ -1,7 +1,7 @@
 import { useState } from 'react'
-import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/apiStatus'
 import { boardPagePath } from '../../protocol/paths'
-import { TOKEN_PARAM, type CreatedBoard } from '../../protocol/roles'
+import { TOKEN_PARAM } from '../../protocol/roles'
+import { createBoard } from '../api'
 import { TEMPLATE_PARAM } from '../board/templateParam'
 import { currentLanguage, setLanguage, texts } from '../i18n'
 import { TemplateGallery } from '../templates/TemplateGallery'
@@ -14,21 +14,15 @@ export function HomePage() {
   const [error, setError] = useState<string | null>(null)
   const openNewBoard = async (templateId?: string) => {
     setError(null)
-    try {
-      const res = await fetch('/api/boards', { method: 'POST' })
-      if (res.status === HTTP_TOO_MANY_REQUESTS) {
-        setChoosing(false)
-        return setError(t.tooManyCreated)
-      }
-      if (!res.ok) throw new Error(String(res.status))
-      const { boardId, tokens } = (await res.json()) as CreatedBoard
-      rememberBoard(boardId, tokens)
-      const query = templateId ? `?${TEMPLATE_PARAM}=${encodeURIComponent(templateId)}` : ''
-      location.assign(`${boardPagePath(boardId)}${query}#${TOKEN_PARAM}=${tokens.facilitator}`)
-    } catch {
+    const result = await createBoard()
+    if (!result.ok) {
       setChoosing(false)
-      setError(t.createFailed)
+      return setError(result.why === 'tooMany' ? t.tooManyCreated : t.createFailed)
     }
+    const { boardId, tokens } = result.value
+    rememberBoard(boardId, tokens)
+    const query = templateId ? `?${TEMPLATE_PARAM}=${encodeURIComponent(templateId)}` : ''
+    location.assign(`${boardPagePath(boardId)}${query}#${TOKEN_PARAM}=${tokens.facilitator}`)
   }
   const toggleLanguage = () => {
     setLanguage(currentLanguage() === 'nl' ? 'en' : 'nl')

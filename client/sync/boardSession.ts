@@ -2,6 +2,7 @@ import { atom, type Atom } from '@tldraw/state'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { CloseCode } from '../../protocol/closeCodes'
 import { facilitationRoomName, SYNC_PATH_PREFIX } from '../../protocol/paths'
 import { TOKEN_PARAM } from '../../protocol/roles'
 import { guardUnsavedEdits, type UnsavedEditsGuard } from './unsavedEdits'
@@ -81,6 +82,13 @@ export class BoardSession {
       provider.on('status', onStatus)
       provider.on('sync', onStatus)
       provider.on('closed', onClosed)
+      // ws refuses a message over the limit with 1009, a code y-websocket retries: it would send
+      // the same message again on every reconnect. Stop, and say so.
+      provider.on('connection-close', (event: CloseEvent | null) => {
+        if (event?.code !== CloseCode.MessageTooBig) return
+        provider.disconnect()
+        onClosed(event)
+      })
     }
     // A browser that knows it is offline should not keep dialling; it says so in the UI.
     const goOffline = () => {

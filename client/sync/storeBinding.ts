@@ -1,13 +1,13 @@
-import type { SerializedSchema } from '@tldraw/store'
 import { DocumentRecordType, PageRecordType, TLDOCUMENT_ID, type TLRecord, type TLStore } from '@tldraw/tlschema'
 import type { IndexKey } from '@tldraw/utils'
-import type { YKeyValue } from 'y-utility/y-keyvalue'
 import type * as Y from 'yjs'
+import { migrateRecords } from './migrateRecords'
+import type { RecordChange, RecordMap } from './recordMap'
 import { metaOf, recordsOf, SCHEMA_KEY } from './yRecords'
 
 export interface StoreBinding {
   /** The records in the Y.Doc (shared with the presence binding and tests). */
-  readonly records: YKeyValue<TLRecord>
+  readonly records: RecordMap<TLRecord>
   /** Writes the store's document records into an empty Y.Doc (a new board). */
   seedIfEmpty(): void
   unbind(): void
@@ -30,6 +30,8 @@ export interface StoreBindingOptions {
   schedule?: (flush: () => void) => void
   /** Called when a remote record is rejected by the tldraw schema (it is then skipped). */
   onInvalidRecord?: (record: unknown, error: unknown) => void
+  /** Called when the board's stored schema could not be used (its records were read as they are). */
+  onUnusableSchema?: (schema: unknown) => void
 }
 
 /**
@@ -41,7 +43,7 @@ export interface StoreBindingOptions {
  * Plain TypeScript, no React: tested in Node with a bare store.
  */
 export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBindingOptions = {}): StoreBinding {
-  const records = recordsOf(doc)
+  const records = recordsOf(doc, { readOnly: options.readOnly })
   const meta = metaOf(doc)
   const owns = options.owns ?? (() => true)
   /** Marks our own transactions, so that their echo is not applied back to the store. */
@@ -70,11 +72,18 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
 
   // 1. What the Y.Doc has replaces the store's document records (migrated if written by an
   //    older schema). An empty doc leaves the store alone: `seedIfEmpty` decides about that.
+  //    Whatever a peer wrote, this never throws: bad records are skipped, an unusable schema
+  //    is replaced by ours (by a writer), and the board opens with everything else.
   if (records.map.size > 0) {
-    const incoming = migrate(store, [...records.map.values()].map((e) => e.val), meta.get(SCHEMA_KEY))
+    const schema = meta.get(SCHEMA_KEY)
+    const { records: incoming, schemaUnusable } = migrateRecords(store, [...records.map.values()].map((e) => e.val), schema)
     const keep = new Set(incoming.map((r) => r.id))
     const stale = documentRecords(store).filter((r) => owns(r) && !keep.has(r.id)).map((r) => r.id)
     putRemote(incoming, stale)
+    if (schemaUnusable) {
+      options.onUnusableSchema?.(schema)
+      if (!options.readOnly) doc.transact(() => meta.set(SCHEMA_KEY, store.schema.serialize()), origin)
+    }
   }
 
   // 2. Local user changes → Y.Doc, one transaction per store change batch.
@@ -109,7 +118,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
     waiting.clear()
     putRemote(puts, removes)
   }
-  const onChange = (changes: Map<string, { action: string; newValue?: TLRecord }>, tr: Y.Transaction) => {
+  const onChange = (changes: Map<string, RecordChange<TLRecord>>, tr: Y.Transaction) => {
     if (tr.origin === origin) return
     for (const id of changes.keys()) waiting.add(id)
     if (!options.schedule) return flush()
@@ -136,6 +145,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
       waiting.clear()
       stopListening()
       records.off('change', onChange)
+      records.destroy()
     },
   }
 }
@@ -159,14 +169,4 @@ const PUT_ORDER: Record<string, number> = { document: 0, page: 1, asset: 2, shap
 
 function sortForPut(records: TLRecord[]): TLRecord[] {
   return [...records].sort((a, b) => (PUT_ORDER[a.typeName] ?? 5) - (PUT_ORDER[b.typeName] ?? 5))
-}
-
-function migrate(store: TLStore, records: TLRecord[], schema: unknown): TLRecord[] {
-  if (!schema) return records
-  const result = store.schema.migrateStoreSnapshot({
-    store: Object.fromEntries(records.map((r) => [r.id, r])),
-    schema: schema as SerializedSchema,
-  })
-  if (result.type === 'error') throw new Error(`board data cannot be read: ${result.reason}`)
-  return Object.values(result.value) as TLRecord[]
 }

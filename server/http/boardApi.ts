@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/apiStatus'
+import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/api'
 import { isValidBoardId, newBoardId } from '../../protocol/boardId'
 import { facilitationRoomId } from '../../protocol/paths'
 import { TOKEN_PARAM, type CreatedBoard } from '../../protocol/roles'

@@ -1,16 +1,7 @@
+import type { SnapshotInfo } from '../../protocol/api'
 import type { AccessRecord } from '../access/boardAccess'
 
-/**
- * Where boards live between sessions. The relay calls `load` once when a board is opened,
- * `append` for every update *before* relaying it, and `compact` to fold the log into one state.
- * Implementations must be durable once `append` returns (or its promise resolves).
- */
-export interface SnapshotInfo {
-  id: string
-  name: string
-  /** ms since 1970 */
-  createdAt: number
-}
+export type { SnapshotInfo }
 
 export interface StoredSnapshot extends SnapshotInfo {
   state: Uint8Array
@@ -24,6 +15,11 @@ export interface PeerListener {
   onAwareness(update: Uint8Array): void
 }
 
+/**
+ * Where boards live between sessions. The relay calls `load` once when a board is opened,
+ * `append` for every update *before* relaying it, and `compact` to fold the log into one state.
+ * Implementations must be durable once `append` returns (or its promise resolves).
+ */
 export interface BoardStore {
   /** 'sqlite', 'redis', …: shown on /healthz. */
   readonly kind: string

@@ -4,7 +4,7 @@ import { csvField } from '../../client/facilitation/report/csv'
 import { dutchDate } from '../../client/facilitation/report/dutchDate'
 import { pageCentre, pagePlacements } from '../../client/facilitation/report/geometry'
 import { buildReportGroups } from '../../client/facilitation/report/group'
-import { agendaItems, escapeLineStart } from '../../client/facilitation/report/markdown'
+import { agendaItems, buildReportMarkdown, escapeLineStart, escapeText } from '../../client/facilitation/report/markdown'
 import { readingOrder } from '../../client/facilitation/report/order'
 import { richTextLines } from '../../client/facilitation/report/richText'
 
@@ -139,4 +139,35 @@ test('CSV fields and Dutch dates', () => {
   expect(csvField(-600)).toBe('-600')
   expect(dutchDate(new Date(2026, 10, 24))).toBe('24 november 2026')
   expect(dutchDate(new Date(2027, 0, 1))).toBe('1 januari 2027')
+})
+
+describe('Markdown escaping of what participants wrote', () => {
+  test('HTML, entities and links a participant planted show as text', () => {
+    const cases: [string, string][] = [
+      ['<img src=x onerror=alert(1)>', '\\<img src=x onerror=alert(1)\\>'],
+      ['klik <a href="javascript:alert(1)">hier</a>', 'klik \\<a href="javascript:alert(1)"\\>hier\\</a\\>'],
+      ['[klik](javascript:alert(1))', '\\[klik\\](javascript:alert(1))'],
+      ['![beeld](http://x/y.png)', '!\\[beeld\\](http://x/y.png)'],
+      ['<javascript:alert(1)>', '\\<javascript:alert(1)\\>'],
+      ['&#106;avascript', '\\&#106;avascript'],
+      ['`code`', '\\`code\\`'],
+      ['# kop', '\\# kop'],
+      ['- punt met <b>', '\\- punt met \\<b\\>'],
+      ['gewone tekst, 5 > 3', 'gewone tekst, 5 \\> 3'],
+    ]
+    for (const [input, expected] of cases) expect(escapeText(input), input).toBe(expected)
+  })
+
+  test('a report with hostile title and notes holds no raw HTML and no javascript: link', () => {
+    const md = buildReportMarkdown({
+      title: '<script>alert(1)</script> Verslag',
+      date: new Date(2026, 11, 2),
+      agenda: '<iframe src=javascript:alert(1)>',
+      shapes: [],
+      steps: [],
+      votes: new Map(),
+    })
+    expect(md).not.toMatch(/(^|[^\\])<(script|iframe)/)
+    expect(md).not.toMatch(/\]\(javascript:/)
+  })
 })

@@ -4,13 +4,13 @@ import type { ReportInput, ReportItem } from './types'
 
 /**
  * The report as Markdown: title, date, agenda, then one section per group with one bullet per
- * item. User text is escaped only where it would change the structure (see `escapeLineStart`),
- * so the plain file stays readable.
+ * item. Participants' text is escaped (see `escapeText`): whoever opens the report in a Markdown
+ * viewer sees what was written, never HTML or a link that a participant planted.
  */
 export function buildReportMarkdown(input: ReportInput): string {
   const out: string[] = [`# ${heading(input.title) || 'Verslag'}`, '', `Datum: ${dutchDate(input.date)}`]
   const agenda = agendaItems(input.agenda)
-  if (agenda.length) out.push('', '## Agenda', '', ...agenda.map((item) => `- ${escapeLineStart(item)}`))
+  if (agenda.length) out.push('', '## Agenda', '', ...agenda.map((item) => `- ${escapeText(item)}`))
   for (const group of buildReportGroups(input)) {
     out.push('', `## ${heading(group.heading)}`, '', ...group.items.flatMap(bullet))
   }
@@ -28,7 +28,7 @@ export function votesLabel(votes: number): string {
  * The vote count goes after the last line.
  */
 function bullet(item: ReportItem): string[] {
-  const lines = item.lines.map((line) => escapeLineStart(line.trim())).filter((line) => line !== '')
+  const lines = item.lines.map((line) => escapeText(line.trim())).filter((line) => line !== '')
   if (item.votes > 0) lines[lines.length - 1] += ` (${votesLabel(item.votes)})`
   return lines.map((line, i) => `${i === 0 ? '- ' : '  '}${line}${i < lines.length - 1 ? '  ' : ''}`)
 }
@@ -46,7 +46,21 @@ export function agendaItems(agenda: string): string[] {
 
 /** Text for an ATX heading: one line, and a trailing `#` run escaped (it would be read as a closing sequence). */
 function heading(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(/(\s)(#+)$/, '$1\\$2')
+  return escapeText(text.replace(/\s+/g, ' ').trim()).replace(/(\s)(#+)$/, '$1\\$2')
+}
+
+/**
+ * Characters that make inline Markdown of their own: HTML tags and entities (`<`, `>`, `&`),
+ * links and images (`[`, `]`), code (`` ` ``), and the backslash itself. Escaped, they are text:
+ * `<img onerror=…>` and `[klik](javascript:…)` show as typed. Bare URLs stay links only where a
+ * viewer autolinks them, which is for http(s) and www. alone.
+ */
+const INLINE_ACTIVE = /[\\`<>&[\]]/g
+
+/** One line of a participant's text, safe as Markdown text: inline escapes, then `escapeLineStart`. */
+export function escapeText(line: string): string {
+  const inline = line.replace(INLINE_ACTIVE, '\\$&')
+  return inline.startsWith('\\') ? inline : escapeLineStart(inline)
 }
 
 /**
