@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { CloseCode } from '../protocol/closeCodes'
 import type { ServerConfig } from './config'
 import { ApiRateLimit } from './http/apiRateLimit'
@@ -23,6 +24,9 @@ export interface SamenbordServer {
   close(): Promise<void>
 }
 
+/** Resolution of the event-loop delay figure on /healthz, in milliseconds. */
+const EVENT_LOOP_RESOLUTION_MS = 10
+
 export function createSamenbordServer(config: ServerConfig, store?: BoardStore): SamenbordServer {
   const boardStore = store ?? createStore(config)
   const relay = new Relay(boardStore, {
@@ -34,6 +38,10 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
     log,
   })
   const startedAt = Date.now()
+  // How long the event loop was held at a time: the one figure that tells whether one board's
+  // work (a load, a compaction, a big paste) made every other board wait.
+  const loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS })
+  loopDelay.enable()
   const api = {
     store: boardStore,
     relay,
@@ -45,7 +53,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
 
   const http = createServer((req, res) => {
     setSecurityHeaders(res)
-    const path = (req.url ?? '/').split('?')[0]
+    const [path, query = ''] = (req.url ?? '/').split('?')
     if (path === '/healthz') {
       const memory = process.memoryUsage()
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
@@ -60,6 +68,8 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
           // The JS heap in use: unlike RSS it falls when boards are freed (memory checks, soak).
           heapUsedBytes: memory.heapUsed,
+          // Since start, or since the last `/healthz?resetEventLoop=1` (benchmarks).
+          eventLoopDelayMs: { max: loopDelay.max / 1e6, p99: loopDelay.percentile(99) / 1e6 },
           memory: {
             rssBytes: memory.rss,
             heapTotalBytes: memory.heapTotal,
@@ -69,6 +79,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
           },
         }),
       )
+      if (new URLSearchParams(query).has('resetEventLoop')) loopDelay.reset()
       return
     }
     if (path.startsWith('/api/')) {
@@ -116,6 +127,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
       closing ??= (async () => {
         http.close()
         transport.closeAll(CloseCode.ServiceRestart, 'server restarting')
+        loopDelay.disable()
         await relay.closeAll()
         http.closeAllConnections()
       })()
