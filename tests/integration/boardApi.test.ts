@@ -1,32 +1,19 @@
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { facilitationRoomId, facilitationRoomName } from '../../protocol/paths'
 import type { CreatedBoard } from '../../protocol/roles'
-import { startServer, whenSynced } from '../support/server'
+import { useTeardown } from '../support/lifecycle'
+import { whenSynced } from '../support/server'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { server, client } = useTeardown()
 
 async function setup() {
-  const s = await startServer()
-  cleanups.push(() => s.server.close())
+  const s = await server()
   const api = `http://127.0.0.1:${s.port}/api`
   const create = async (query = '') =>
     (await (await fetch(`${api}/boards${query}`, { method: 'POST' })).json()) as CreatedBoard
-  const join = (board: CreatedBoard, token = board.tokens.facilitator, room = board.boardId) => {
-    const doc = new Y.Doc()
-    const provider = new WebsocketProvider(s.url, room, doc, {
-      WebSocketPolyfill: WebSocket as never,
-      disableBc: true,
-      params: { t: token },
-    })
-    cleanups.push(() => provider.destroy())
-    return { doc, provider }
-  }
+  /** The board's facilitator on the board or on one of its other rooms. */
+  const join = (board: CreatedBoard, room = board.boardId) => client(s.url, board, new Y.Doc(), 'facilitator', room)
   /** Waits until the server has stored at least `n` updates of the board (or of another of its rooms). */
   const stored = (board: CreatedBoard, n = 1, roomId = board.boardId) =>
     vi.waitFor(async () => expect(await s.server.store.logLength(roomId)).toBeGreaterThanOrEqual(n))
@@ -71,7 +58,7 @@ describe('board API: snapshots and copies', () => {
     const { create, join, stored } = await setup()
     const board = await create()
     const a = join(board)
-    const aLeiding = join(board, board.tokens.facilitator, facilitationRoomName(board.boardId))
+    const aLeiding = join(board, facilitationRoomName(board.boardId))
     await Promise.all([whenSynced(a.provider), whenSynced(aLeiding.provider)])
     aLeiding.doc.getMap('facilitation').set('title', 'PLG week 1')
     a.doc.getArray('tl_records').push([{ key: 'shape:1', val: 'notitie' }])
@@ -83,7 +70,7 @@ describe('board API: snapshots and copies', () => {
     expect(copy.boardId).not.toBe(board.boardId)
     expect(copy.tokens.facilitator).not.toBe(board.tokens.facilitator)
     const b = join(copy)
-    const bLeiding = join(copy, copy.tokens.facilitator, facilitationRoomName(copy.boardId))
+    const bLeiding = join(copy, facilitationRoomName(copy.boardId))
     await Promise.all([whenSynced(b.provider), whenSynced(bLeiding.provider)])
     expect(bLeiding.doc.getMap('facilitation').get('title')).toBe('PLG week 1')
     expect(b.doc.getArray('tl_records').length).toBe(1)
@@ -95,10 +82,9 @@ describe('board API: snapshots and copies', () => {
   })
 })
 
-describe('creation budget per address', () => {
-  it('answers 429 with Retry-After once an address has created its hourly budget, and nothing is made', async () => {
-    const s = await startServer({ MAX_CREATIONS_PER_IP_PER_HOUR: '3' })
-    cleanups.push(() => s.server.close())
+describe('creation budgets', () => {
+  it('answers 429 with Retry-After once an address has created its hourly budget of new boards', async () => {
+    const s = await server({ MAX_CREATIONS_PER_IP_PER_HOUR: '3' })
     const post = () => fetch(`http://127.0.0.1:${s.port}/api/boards`, { method: 'POST' })
     const made = await Promise.all([post(), post(), post()])
     expect(made.map((r) => r.status)).toEqual([201, 201, 201])
@@ -106,13 +92,29 @@ describe('creation budget per address', () => {
     expect(refused.status).toBe(429)
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await refused.json()).toEqual({ error: expect.stringMatching(/too many/) })
-    const { boardId, tokens } = (await made[0].json()) as CreatedBoard
-    const snapshot = await fetch(`http://127.0.0.1:${s.port}/api/boards/${boardId}/snapshots?t=${tokens.facilitator}`, {
+  })
+
+  it('answers 429 once a board has had its hourly budget of copies and snapshots, and nothing is made', async () => {
+    const s = await server({ MAX_SNAPSHOTS_PER_BOARD_PER_HOUR: '2' })
+    const create = (query = '') => fetch(`http://127.0.0.1:${s.port}/api/boards${query}`, { method: 'POST' })
+    const board = (await (await create()).json()) as CreatedBoard
+    const snapshots = `http://127.0.0.1:${s.port}/api/boards/${board.boardId}/snapshots?t=${board.tokens.facilitator}`
+    const snapshot = (name: string) => fetch(snapshots, { method: 'POST', body: JSON.stringify({ name }) })
+    const copy = () => create(`?copyFrom=${board.boardId}&t=${board.tokens.facilitator}`)
+    expect((await snapshot('eerste')).status).toBe(201)
+    expect((await copy()).status).toBe(201) // copies and snapshots share the budget
+    const refused = await snapshot('te veel')
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await copy()).status).toBe(429)
+    const list = await fetch(snapshots)
+    expect(await list.json()).toEqual([expect.objectContaining({ name: 'eerste' })]) // reading is not limited, and nothing more was saved
+    // Another board has a budget of its own.
+    const other = (await (await create()).json()) as CreatedBoard
+    const elsewhere = await fetch(`http://127.0.0.1:${s.port}/api/boards/${other.boardId}/snapshots?t=${other.tokens.facilitator}`, {
       method: 'POST',
-      body: JSON.stringify({ name: 'te veel' }),
+      body: JSON.stringify({ name: 'ander bord' }),
     })
-    expect(snapshot.status).toBe(429) // snapshots share the budget
-    const list = await fetch(`http://127.0.0.1:${s.port}/api/boards/${boardId}/snapshots?t=${tokens.facilitator}`)
-    expect(await list.json()).toEqual([]) // reading is not limited, and nothing was saved
+    expect(elsewhere.status).toBe(201)
   })
 })

@@ -1,33 +1,21 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { newBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
-import { connectClient, rawSocket, startServer, whenSynced } from '../support/server'
+import { useTeardown } from '../support/lifecycle'
+import { createBoard, roomUrl, whenSynced } from '../support/server'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-async function server(env: Record<string, string>) {
-  const s = await startServer(env)
-  cleanups.push(() => s.server.close())
-  return s
-}
-function client(url: string, board: string) {
-  const c = connectClient(url, board)
-  cleanups.push(() => c.provider.destroy())
-  return c
-}
+const { server, client, raw } = useTeardown()
 /** A sync step 1 with an empty state vector: harmless, answered by the server. */
 const SYNC_STEP_1 = new Uint8Array([0, 0, 1, 0])
 
 describe('relay limits', () => {
   it('closes a connection that floods messages (4430) and keeps serving the others', async () => {
-    const { url } = await server({ MAX_MESSAGES_PER_SECOND: '20' })
-    const board = newBoardId()
+    const { url, port } = await server({ MAX_MESSAGES_PER_SECOND: '20' })
+    const board = await createBoard(port)
     const honest = client(url, board)
     await whenSynced(honest.provider)
-    const flood = rawSocket(`${url}/${board}`)
-    await flood.opened
+    const flood = raw(roomUrl(url, board))
+    await flood.admitted
     for (let i = 0; i < 200; i++) flood.ws.send(SYNC_STEP_1)
     expect((await flood.closed).code).toBe(CloseCode.RateLimited)
     const other = client(url, board)
@@ -36,42 +24,40 @@ describe('relay limits', () => {
     await vi.waitFor(() => expect(other.doc.getMap('m').get('ok')).toBe(1))
   })
 
-  it('refuses connections past the cap per board (4429)', async () => {
-    const { url } = await server({ MAX_CONNECTIONS_PER_BOARD: '2' })
-    const board = newBoardId()
-    const a = rawSocket(`${url}/${board}`)
-    const b = rawSocket(`${url}/${board}`)
-    await Promise.all([a.opened, b.opened])
-    const c = rawSocket(`${url}/${board}`)
+  it('refuses connections past the cap per board with "try again later" (1013)', async () => {
+    const { url, port } = await server({ MAX_CONNECTIONS_PER_BOARD: '2' })
+    const board = await createBoard(port)
+    const a = raw(roomUrl(url, board))
+    const b = raw(roomUrl(url, board))
+    await Promise.all([a.admitted, b.admitted])
+    const c = raw(roomUrl(url, board))
     expect((await c.closed).code).toBe(CloseCode.TryAgainLater)
     // Another board is not affected, and a freed place can be taken again.
-    const elsewhere = rawSocket(`${url}/${newBoardId()}`)
-    await elsewhere.opened
+    const elsewhere = raw(roomUrl(url, await createBoard(port)))
+    await elsewhere.admitted
     a.ws.close()
     await a.closed
     await vi.waitFor(async () => {
-      const d = rawSocket(`${url}/${board}`)
-      await d.opened
-      const result = await Promise.race([d.closed, new Promise((r) => setTimeout(() => r('open'), 200))])
+      const d = raw(roomUrl(url, board))
+      const result = await Promise.race([d.closed, d.admitted.then(() => 'admitted')])
       d.ws.close()
-      expect(result).toBe('open')
+      expect(result).toBe('admitted')
     })
-    for (const s of [b, elsewhere]) s.ws.close()
   })
 
-  it('refuses connections past the cap per address (4429)', async () => {
-    const { url } = await server({ MAX_CONNECTIONS_PER_IP: '1' })
-    const a = rawSocket(`${url}/${newBoardId()}`)
-    await a.opened
-    const b = rawSocket(`${url}/${newBoardId()}`)
+  it('refuses connections past the cap per address with "try again later" (1013)', async () => {
+    const { url, port } = await server({ MAX_CONNECTIONS_PER_IP: '1' })
+    const [one, two] = [await createBoard(port), await createBoard(port)]
+    const a = raw(roomUrl(url, one))
+    await a.admitted
+    const b = raw(roomUrl(url, two))
     expect((await b.closed).code).toBe(CloseCode.TryAgainLater)
-    a.ws.close()
   })
 
   it('refuses a write that would pass the board size limit (4414) and keeps the stored board', async () => {
-    const { url } = await server({ MAX_BOARD_BYTES: '20000' })
-    const board = newBoardId()
-    const writer = connectClient(url, board)
+    const { url, port } = await server({ MAX_BOARD_BYTES: '20000' })
+    const board = await createBoard(port)
+    const writer = client(url, board)
     await whenSynced(writer.provider)
     writer.doc.getMap('m').set('small', 'kept')
     const closed = new Promise<number>((resolve) => writer.provider.on('closed', (e: { code: number }) => resolve(e.code)))

@@ -1,28 +1,16 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import * as Y from 'yjs'
+import { describe, expect, it, vi } from 'vitest'
 import { newBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
-import { connectClient, rawSocket, startServer, startServerProcess, tempDataDir, whenSynced } from '../support/server'
+import { closeClient } from '../support/clients'
+import { useTeardown } from '../support/lifecycle'
+import { connectClient, createBoard, roomUrl, tempDataDir, whenSynced } from '../support/server'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-function client(url: string, boardId: string) {
-  const c = connectClient(url, boardId)
-  cleanups.push(() => c.provider.destroy())
-  return c
-}
-async function server(env: Record<string, string> = {}) {
-  const s = await startServer(env)
-  cleanups.push(() => s.server.close())
-  return s
-}
+const { server, serverProcess, client, raw } = useTeardown()
 
 describe('relay server with real y-websocket clients', () => {
   it('two clients on one board converge, both ways', async () => {
-    const { url } = await server()
-    const board = newBoardId()
+    const { url, port } = await server()
+    const board = await createBoard(port)
     const a = client(url, board)
     const b = client(url, board)
     await Promise.all([whenSynced(a.provider), whenSynced(b.provider)])
@@ -35,8 +23,8 @@ describe('relay server with real y-websocket clients', () => {
   })
 
   it('relays messages of every websocket frame length form intact (7-bit, 16-bit and 64-bit lengths)', async () => {
-    const { url } = await server()
-    const board = newBoardId()
+    const { url, port } = await server()
+    const board = await createBoard(port)
     const a = client(url, board)
     const b = client(url, board)
     const c = client(url, board)
@@ -51,17 +39,17 @@ describe('relay server with real y-websocket clients', () => {
   })
 
   it('keeps the board after a restart, and nothing of one board reaches another', async () => {
-    const first = await startServer()
-    const board = newBoardId()
-    const other = newBoardId()
+    const first = await server()
+    const board = await createBoard(first.port)
+    const other = await createBoard(first.port)
     const a = connectClient(first.url, board)
     const o = connectClient(first.url, other)
     await Promise.all([whenSynced(a.provider), whenSynced(o.provider)])
     a.doc.getMap('m').set('kept', 'ja')
     o.doc.getMap('m').set('secret', 'other board')
-    await vi.waitFor(async () => expect(await first.server.store.logLength(board)).toBeGreaterThan(0))
-    a.provider.destroy()
-    o.provider.destroy()
+    await vi.waitFor(async () => expect(await first.server.store.logLength(board.boardId)).toBeGreaterThan(0))
+    closeClient(a)
+    closeClient(o)
     await first.server.close()
 
     const second = await server({ DATA_DIR: first.dataDir })
@@ -73,9 +61,8 @@ describe('relay server with real y-websocket clients', () => {
 
   it('an edit that was relayed survives kill -9 of the server process', async () => {
     const dataDir = tempDataDir()
-    const first = await startServerProcess(dataDir)
-    cleanups.push(() => first.child.kill('SIGKILL'))
-    const board = newBoardId()
+    const first = await serverProcess(dataDir)
+    const board = await createBoard(first.port)
     const writer = client(first.url, board)
     const reader = client(first.url, board)
     await Promise.all([whenSynced(writer.provider), whenSynced(reader.provider)])
@@ -85,8 +72,7 @@ describe('relay server with real y-websocket clients', () => {
     writer.provider.destroy()
     reader.provider.destroy()
 
-    const second = await startServerProcess(dataDir)
-    cleanups.push(() => second.child.kill('SIGKILL'))
+    const second = await serverProcess(dataDir)
     const late = client(second.url, board)
     await whenSynced(late.provider)
     expect(late.doc.getArray('edits').toArray()).toEqual([...Array(20).keys()])
@@ -94,7 +80,7 @@ describe('relay server with real y-websocket clients', () => {
 
   it('a garbage message closes only that socket; the server and other clients carry on', async () => {
     const { url, port } = await server()
-    const board = newBoardId()
+    const board = await createBoard(port)
     const a = client(url, board)
     const b = client(url, board)
     await Promise.all([whenSynced(a.provider), whenSynced(b.provider)])
@@ -104,8 +90,8 @@ describe('relay server with real y-websocket clients', () => {
       new Uint8Array([1, 5, 1, 2, 3]), // a broken awareness message
     ]
     for (const frame of garbage) {
-      const evil = rawSocket(`${url}/${board}`)
-      await evil.opened
+      const evil = raw(roomUrl(url, board))
+      await evil.admitted
       evil.ws.send(frame)
       expect((await evil.closed).code).toBe(CloseCode.MalformedMessage)
     }
@@ -119,25 +105,34 @@ describe('relay server with real y-websocket clients', () => {
   it('rejects a board id with the wrong format cleanly (terminal close code)', async () => {
     const { url } = await server()
     for (const bad of ['short', '..%2F..%2Fetc%2Fpasswd', 'a'.repeat(200), 'AAAAAAAAAAAAAAAAAAAAA!']) {
-      const s = rawSocket(`${url}/${bad}`)
+      const s = raw(`${url}/${bad}`)
       expect((await s.closed).code).toBe(CloseCode.UnknownBoard)
     }
   })
 
+  it('refuses a well-formed id that no board was created with (terminal close code), with or without a token', async () => {
+    const { url, port } = await server()
+    const board = await createBoard(port)
+    const never = newBoardId()
+    expect((await raw(`${url}/${never}`).closed).code).toBe(CloseCode.UnknownBoard)
+    // Another board's valid token does not open it either.
+    expect((await raw(roomUrl(url, board, 'facilitator', never)).closed).code).toBe(CloseCode.UnknownBoard)
+  })
+
   it('refuses a websocket from a foreign origin', async () => {
-    const { url } = await server()
-    const s = rawSocket(`${url}/${newBoardId()}`, { Origin: 'https://evil.example' })
+    const { url, port } = await server()
+    const s = raw(roomUrl(url, await createBoard(port)), { Origin: 'https://evil.example' })
     expect((await s.closed).code).toBe(CloseCode.OriginNotAllowed)
   })
 
-  it('closes a message over the size limit with its own code and keeps the board', async () => {
-    const { url } = await server({ MAX_MESSAGE_BYTES: '4096' })
-    const board = newBoardId()
+  it('closes a message over the size limit with its own code (1009, from ws) and keeps the board', async () => {
+    const { url, port } = await server({ MAX_MESSAGE_BYTES: '4096' })
+    const board = await createBoard(port)
     const a = client(url, board)
     await whenSynced(a.provider)
     a.doc.getMap('m').set('small', 'ok')
-    const big = rawSocket(`${url}/${board}`)
-    await big.opened
+    const big = raw(roomUrl(url, board))
+    await big.admitted
     big.ws.send(new Uint8Array(6000))
     expect((await big.closed).code).toBe(CloseCode.MessageTooBig)
     const b = client(url, board)
@@ -146,9 +141,9 @@ describe('relay server with real y-websocket clients', () => {
   })
 
   it('removes the presence of a client that leaves, for everyone', async () => {
-    const { url } = await server()
-    const board = newBoardId()
-    const a = connectClient(url, board)
+    const { url, port } = await server()
+    const board = await createBoard(port)
+    const a = client(url, board)
     const b = client(url, board)
     await Promise.all([whenSynced(a.provider), whenSynced(b.provider)])
     a.provider.awareness.setLocalStateField('user', { name: 'Anna' })
@@ -160,16 +155,16 @@ describe('relay server with real y-websocket clients', () => {
 
   it('unloads a board when its last client leaves and compacts its log', async () => {
     const { url, port, server: s } = await server()
-    const board = newBoardId()
-    const a = connectClient(url, board)
+    const board = await createBoard(port)
+    const a = client(url, board)
     await whenSynced(a.provider)
     for (let i = 0; i < 50; i++) a.doc.getMap('m').set('k', i)
-    await vi.waitFor(async () => expect(await s.store.logLength(board)).toBeGreaterThanOrEqual(50))
-    a.provider.destroy()
+    await vi.waitFor(async () => expect(await s.store.logLength(board.boardId)).toBeGreaterThanOrEqual(50))
+    closeClient(a)
     await vi.waitFor(async () => {
       const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()
       expect(health.loadedBoards).toBe(0)
-      expect(await s.store.logLength(board)).toBe(1)
+      expect(await s.store.logLength(board.boardId)).toBe(1)
     })
     const b = client(url, board)
     await whenSynced(b.provider)
@@ -177,13 +172,13 @@ describe('relay server with real y-websocket clients', () => {
   })
 
   it('answers a client only after the board is loaded (no empty first sync)', async () => {
-    const first = await startServer()
-    const board = newBoardId()
+    const first = await server()
+    const board = await createBoard(first.port)
     const a = connectClient(first.url, board)
     await whenSynced(a.provider)
     a.doc.getMap('m').set('seeded', true)
-    await vi.waitFor(async () => expect(await first.server.store.logLength(board)).toBeGreaterThan(0))
-    a.provider.destroy()
+    await vi.waitFor(async () => expect(await first.server.store.logLength(board.boardId)).toBeGreaterThan(0))
+    closeClient(a)
     await first.server.close()
     const second = await server({ DATA_DIR: first.dataDir })
     const b = client(second.url, board)
@@ -197,5 +192,3 @@ describe('relay server with real y-websocket clients', () => {
   })
 })
 
-// Keep Y imported for type-only helpers in editors that strip unused imports.
-void Y

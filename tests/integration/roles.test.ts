@@ -1,35 +1,34 @@
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
+import { newBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
 import { facilitationRoomName } from '../../protocol/paths'
 import type { CreatedBoard, Role } from '../../protocol/roles'
-import { startServer, whenSynced } from '../support/server'
+import { useTeardown } from '../support/lifecycle'
+import { createBoard, whenSynced } from '../support/server'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { server, defer } = useTeardown()
+
+/** A y-websocket client on `room` of a server with any token (or none), and how it was closed. */
+function open(url: string, room: string, token: string | null) {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(url, room, doc, {
+    WebSocketPolyfill: WebSocket as never,
+    disableBc: true,
+    params: token ? { t: token } : {},
+  })
+  defer(() => provider.destroy())
+  const closed = new Promise<number>((resolve) => provider.on('closed', (e: { code: number }) => resolve(e.code)))
+  return { doc, provider, closed }
+}
 
 async function setup() {
-  const s = await startServer()
-  cleanups.push(() => s.server.close())
-  const res = await fetch(`http://127.0.0.1:${s.port}/api/boards`, { method: 'POST' })
-  expect(res.status).toBe(201)
-  const board = (await res.json()) as CreatedBoard
+  const s = await server()
+  const board = await createBoard(s.port)
   /** A client on the board, or on one of its other rooms (`leiding`: the facilitation room). */
-  const join = (token: string | null, room = board.boardId) => {
-    const doc = new Y.Doc()
-    const provider = new WebsocketProvider(s.url, room, doc, {
-      WebSocketPolyfill: WebSocket as never,
-      disableBc: true,
-      params: token ? { t: token } : {},
-    })
-    cleanups.push(() => provider.destroy())
-    const closed = new Promise<number>((resolve) => provider.on('closed', (e: { code: number }) => resolve(e.code)))
-    return { doc, provider, closed }
-  }
+  const join = (token: string | null, room = board.boardId) => open(s.url, room, token)
   return { ...s, board, join }
 }
 
@@ -45,6 +44,9 @@ describe('role links, enforced by the server', () => {
     }
     const wrong = await fetch(`http://127.0.0.1:${port}/api/boards/${board.boardId}/role?t=${'A'.repeat(22)}`)
     expect(wrong.status).toBe(403)
+    // An id no board was created with is not a board, whatever the token.
+    const never = await fetch(`http://127.0.0.1:${port}/api/boards/${newBoardId()}/role?t=${board.tokens.facilitator}`)
+    expect(never.status).toBe(404)
   })
 
   it('a viewer reads live but its writes are refused and reach nobody', async () => {
@@ -89,9 +91,11 @@ describe('role links, enforced by the server', () => {
   it('refuses a connection without a token or with another board\'s token', async () => {
     const { board, join, port } = await setup()
     expect(await join(null).closed).toBe(CloseCode.Forbidden)
-    const other = (await (await fetch(`http://127.0.0.1:${port}/api/boards`, { method: 'POST' })).json()) as CreatedBoard
+    const other = await createBoard(port)
     expect(await join(other.tokens.facilitator).closed).toBe(CloseCode.Forbidden)
     expect(board.boardId).not.toBe(other.boardId)
+    // A never-created id is refused as unknown, even with a valid token of a real board.
+    expect(await join(board.tokens.facilitator, newBoardId()).closed).toBe(CloseCode.UnknownBoard)
   })
 })
 
@@ -169,24 +173,17 @@ describe('facilitator-only state: the facilitation room', () => {
 
 describe('private rooms (stil schrijven)', () => {
   it('a private room is separate from the board and closed to view-only links', async () => {
-    const { board, url } = await setup()
+    const { board, join } = await setup()
     const key = 'K'.repeat(22)
-    const open = (room: string, token: string) => {
-      const doc = new Y.Doc()
-      const provider = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true, params: { t: token } })
-      cleanups.push(() => provider.destroy())
-      const closed = new Promise<number>((resolve) => provider.on('closed', (e: { code: number }) => resolve(e.code)))
-      return { doc, provider, closed }
-    }
-    const writer = open(`${board.boardId}/prive/${key}`, board.tokens.participant)
-    const onBoard = open(board.boardId, board.tokens.facilitator)
+    const writer = join(board.tokens.participant, `${board.boardId}/prive/${key}`)
+    const onBoard = join(board.tokens.facilitator)
     await Promise.all([whenSynced(writer.provider), whenSynced(onBoard.provider)])
     writer.doc.getArray('tl_records').push([{ key: 'shape:p', val: 'geheim' }])
-    const again = open(`${board.boardId}/prive/${key}`, board.tokens.participant)
+    const again = join(board.tokens.participant, `${board.boardId}/prive/${key}`)
     await vi.waitFor(() => expect(again.doc.getArray('tl_records').length).toBe(1))
     expect(onBoard.doc.getArray('tl_records').length).toBe(0)
-    expect(await open(`${board.boardId}/prive/${key}`, board.tokens.viewer).closed).toBe(CloseCode.Forbidden)
-    expect(await open(`${board.boardId}/prive/short`, board.tokens.participant).closed).toBe(CloseCode.UnknownBoard)
+    expect(await join(board.tokens.viewer, `${board.boardId}/prive/${key}`).closed).toBe(CloseCode.Forbidden)
+    expect(await join(board.tokens.participant, `${board.boardId}/prive/short`).closed).toBe(CloseCode.UnknownBoard)
   })
 })
 

@@ -71,10 +71,16 @@ export function roomUrl(url: string, board: CreatedBoard, role: Role = 'particip
 
 /**
  * A stock y-websocket client, as a browser would use it (no BroadcastChannel shortcut). `room`
- * is a created board (joined with the role's token) or a bare room name (no token).
+ * is a created board (joined with the role's token) or a bare room name (no token). `name`: another
+ * room of that board (its facilitation or a private room), joined with the same token.
  */
-export function connectClient(url: string, room: string | CreatedBoard, doc = new Y.Doc(), role: Role = 'participant') {
-  const name = typeof room === 'string' ? room : room.boardId
+export function connectClient(
+  url: string,
+  room: string | CreatedBoard,
+  doc = new Y.Doc(),
+  role: Role = 'participant',
+  name = typeof room === 'string' ? room : room.boardId,
+) {
   const params: Record<string, string> = typeof room === 'string' ? {} : { [TOKEN_PARAM]: room.tokens[role] }
   const provider = new WebsocketProvider(url, name, doc, {
     WebSocketPolyfill: WebSocket as never,
@@ -96,7 +102,11 @@ export function whenSynced(provider: WebsocketProvider): Promise<void> {
   })
 }
 
-/** A raw websocket, for sending what a well-behaved client never would. */
+/**
+ * A raw websocket, for sending what a well-behaved client never would. `opened`: the upgrade is
+ * done (the token is not checked yet); `admitted`: the server sent its first message (its sync
+ * step 1), so the token was accepted, the connection holds its place and the room is loaded.
+ */
 export function rawSocket(url: string, headers: Record<string, string> = {}) {
   const ws = new WebSocket(url, { headers })
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -106,5 +116,6 @@ export function rawSocket(url: string, headers: Record<string, string> = {}) {
     ws.on('open', () => resolve())
     ws.on('error', reject)
   })
-  return { ws, opened, closed }
+  const admitted = new Promise<void>((resolve) => ws.once('message', () => resolve()))
+  return { ws, opened, admitted, closed }
 }
