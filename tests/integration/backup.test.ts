@@ -3,37 +3,31 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { newBoardId } from '../../protocol/boardId'
+import { describe, expect, it, vi } from 'vitest'
 import { SQLITE_FILE_NAME } from '../../server/store/createStore'
-import { closeClient } from '../support/clients'
-import { connectClient, startServerProcess, tempDataDir, whenSynced } from '../support/server'
+import { useTeardown } from '../support/lifecycle'
+import { createBoard, tempDataDir, whenSynced } from '../support/server'
 
 const run = promisify(execFile)
 const WRITERS = 3
 const WRITE_INTERVAL_MS = 5
 const TEST_TIMEOUT_MS = 45_000
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { serverProcess, client, defer } = useTeardown()
 
 describe('backup and restore', () => {
   it('`npm run backup` copies the store while clients write; a server on the restored copy has the boards', async () => {
     const dataDir = tempDataDir()
-    const server = await startServerProcess(dataDir)
-    cleanups.push(() => server.child.kill('SIGKILL'))
-    const boards = [newBoardId(), newBoardId()]
-    const writers = Array.from({ length: WRITERS }, (_, i) => connectClient(server.url, boards[i % boards.length]))
-    const watchers = boards.map((board) => connectClient(server.url, board))
-    for (const c of [...writers, ...watchers]) cleanups.push(() => closeClient(c))
+    const server = await serverProcess(dataDir)
+    const boards = [await createBoard(server.port), await createBoard(server.port)]
+    const writers = Array.from({ length: WRITERS }, (_, i) => client(server.url, boards[i % boards.length]))
+    const watchers = boards.map((board) => client(server.url, board))
     await Promise.all([...writers, ...watchers].map((c) => whenSynced(c.provider)))
     const written = writers.map(() => 0)
     const timers = writers.map((w, i) =>
       setInterval(() => w.doc.getArray<number>(`w${i}`).push([written[i]++]), WRITE_INTERVAL_MS),
     )
-    cleanups.push(() => timers.forEach(clearInterval))
+    defer(() => timers.forEach(clearInterval))
     const watcherOf = (i: number) => watchers[i % boards.length]
     await vi.waitFor(() => writers.forEach((_, i) => expect(watcherOf(i).doc.getArray(`w${i}`).length).toBeGreaterThan(50)), { timeout: 10_000 })
 
@@ -54,11 +48,9 @@ describe('backup and restore', () => {
     const restoredDir = tempDataDir()
     copyFileSync(backupFile, join(restoredDir, SQLITE_FILE_NAME))
     expect(existsSync(join(restoredDir, `${SQLITE_FILE_NAME}-wal`))).toBe(false)
-    const restored = await startServerProcess(restoredDir)
-    cleanups.push(() => restored.child.kill('SIGKILL'))
+    const restored = await serverProcess(restoredDir)
     for (const [i] of writers.entries()) {
-      const reader = connectClient(restored.url, boards[i % boards.length])
-      cleanups.push(() => closeClient(reader))
+      const reader = client(restored.url, boards[i % boards.length]) // the links work on the restored copy too
       await whenSynced(reader.provider)
       const items = reader.doc.getArray<number>(`w${i}`).toArray()
       expect(items.length).toBeGreaterThanOrEqual(relayedBeforeBackup[i])

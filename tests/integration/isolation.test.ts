@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { newBoardId } from '../../protocol/boardId'
-import { closeClient } from '../support/clients'
+import { describe, expect, it, vi } from 'vitest'
+import { useTeardown } from '../support/lifecycle'
 import { QUERY_AWARENESS_FRAME, recordFrames, syncStep1Frame } from '../support/rawFrames'
-import { connectClient, rawSocket, startServer, whenSynced } from '../support/server'
+import { createBoard, roomUrl, whenSynced } from '../support/server'
 
 const BOARDS = 20
 const CLIENTS_PER_BOARD = 2
 const WAIT_MS = 15_000
 const TEST_TIMEOUT_MS = 30_000
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { server, client, raw } = useTeardown()
 
 /** A unique string per board and client; random, so that no secret is part of another. */
 const newSecret = (board: number, client: number, what: string) =>
@@ -21,21 +17,18 @@ const newSecret = (board: number, client: number, what: string) =>
 
 describe('isolation: nothing of one board reaches another', () => {
   it(`${BOARDS} boards × ${CLIENTS_PER_BOARD} clients, each with its own secrets in the doc and in presence`, async () => {
-    const { server, url } = await startServer()
-    cleanups.push(() => server.close())
-    const boards = Array.from({ length: BOARDS }, (_, b) => {
-      const id = newBoardId()
-      const clients = Array.from({ length: CLIENTS_PER_BOARD }, () => connectClient(url, id))
-      for (const c of clients) cleanups.push(() => closeClient(c))
+    const { url, port } = await server()
+    const created = await Promise.all(Array.from({ length: BOARDS }, () => createBoard(port)))
+    const boards = created.map((board, b) => {
+      const clients = Array.from({ length: CLIENTS_PER_BOARD }, () => client(url, board))
       // One raw socket per board records every byte the server sends to that board.
-      const raw = rawSocket(`${url}/${id}`)
-      cleanups.push(() => raw.ws.terminate())
-      const frames = recordFrames(raw.ws)
+      const socket = raw(roomUrl(url, board))
+      const frames = recordFrames(socket.ws)
       const docSecrets = clients.map((_, c) => newSecret(b, c, 'doc'))
       const presenceSecrets = clients.map((_, c) => newSecret(b, c, 'presence'))
-      return { id, clients, raw, frames, docSecrets, presenceSecrets, secrets: [...docSecrets, ...presenceSecrets] }
+      return { id: board.boardId, clients, raw: socket, frames, docSecrets, presenceSecrets, secrets: [...docSecrets, ...presenceSecrets] }
     })
-    await Promise.all(boards.flatMap((b) => [...b.clients.map((c) => whenSynced(c.provider)), b.raw.opened]))
+    await Promise.all(boards.flatMap((b) => [...b.clients.map((c) => whenSynced(c.provider)), b.raw.admitted]))
 
     for (const board of boards) {
       board.clients.forEach((c, i) => {

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { newBoardId } from '../../protocol/boardId'
 import { closeClient } from '../support/clients'
+import { useTeardown } from '../support/lifecycle'
 import { BYTES_PER_KIB, fetchHealth } from '../support/processStats'
 import { syncStep2Frame, updateFrame } from '../support/rawFrames'
-import { connectClient, rawSocket, startServer, whenSynced } from '../support/server'
+import { createBoard, roomUrl, whenSynced } from '../support/server'
 
 /**
  * Found by the fuzzer, fixed in server/relay/room.ts (see docs/reliability.md "Findings").
@@ -17,10 +17,7 @@ const GAP_UPDATES = 100
 const BLOB_BYTES = 10 * BYTES_PER_KIB
 const TEST_TIMEOUT_MS = 30_000
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { server, client, raw } = useTeardown()
 
 /** A new client's second change, without its first: clock 1 of a client the server never saw. */
 function updateWithClockGap(clientId: number): Uint8Array {
@@ -36,23 +33,20 @@ const pendingBytes = (doc: Y.Doc) => (doc.store.pendingStructs?.update.byteLengt
 
 describe('updates whose dependencies never arrive', () => {
   it('are not kept, served to others or stored by the server', async () => {
-    const { server, url, port } = await startServer()
-    cleanups.push(() => server.close())
-    const board = newBoardId()
-    const honest = connectClient(url, board)
-    cleanups.push(() => closeClient(honest))
+    const { url, port } = await server()
+    const board = await createBoard(port)
+    const honest = client(url, board)
     await whenSynced(honest.provider)
     honest.doc.getMap('m').set('visible', true)
 
-    const evil = rawSocket(`${url}/${board}`)
-    await evil.opened
+    const evil = raw(roomUrl(url, board))
+    await evil.admitted
     for (let i = 0; i < GAP_UPDATES; i++) evil.ws.send(updateFrame(updateWithClockGap(1_000_000 + i)))
     evil.ws.close()
     await evil.closed
 
     // A participant who joins now must not be handed a megabyte of changes it cannot use.
-    const joining = connectClient(url, board)
-    cleanups.push(() => closeClient(joining))
+    const joining = client(url, board)
     await whenSynced(joining.provider)
     expect(joining.doc.getMap('m').get('visible')).toBe(true)
     expect(pendingBytes(joining.doc)).toBe(0)
@@ -61,8 +55,7 @@ describe('updates whose dependencies never arrive', () => {
     closeClient(joining)
     closeClient(honest)
     await vi.waitFor(async () => expect((await fetchHealth(port)).loadedBoards).toBe(0), { timeout: 10_000 })
-    const later = connectClient(url, board)
-    cleanups.push(() => closeClient(later))
+    const later = client(url, board)
     await whenSynced(later.provider)
     expect(later.doc.getMap('m').get('visible')).toBe(true)
     expect(pendingBytes(later.doc)).toBe(0)
@@ -71,9 +64,8 @@ describe('updates whose dependencies never arrive', () => {
   // The constraint on a fix: a live edit may overtake its sender's own sync step 2 (a client that
   // edited offline and types right after reconnecting); the server must keep it until step 2 comes.
   it('keeps an edit that arrives one message before what it builds on', async () => {
-    const { server, url } = await startServer()
-    cleanups.push(() => server.close())
-    const board = newBoardId()
+    const { url, port } = await server()
+    const board = await createBoard(port)
     const offline = new Y.Doc()
     offline.getMap('m').set('made offline', 1)
     const step2 = Y.encodeStateAsUpdate(offline)
@@ -81,12 +73,11 @@ describe('updates whose dependencies never arrive', () => {
     offline.getMap('m').set('typed on reconnect', 2)
     const live = Y.encodeStateAsUpdate(offline, before)
 
-    const socket = rawSocket(`${url}/${board}`)
-    await socket.opened
+    const socket = raw(roomUrl(url, board))
+    await socket.opened // not admitted yet: what it sends waits until the token is checked and the board is loaded
     socket.ws.send(updateFrame(live))
     socket.ws.send(syncStep2Frame(step2))
-    const reader = connectClient(url, board)
-    cleanups.push(() => closeClient(reader))
+    const reader = client(url, board)
     await vi.waitFor(() => expect(reader.doc.getMap('m').toJSON()).toEqual({ 'made offline': 1, 'typed on reconnect': 2 }), {
       timeout: 5_000,
     })

@@ -1,12 +1,12 @@
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { newBoardId } from '../../protocol/boardId'
 import { facilitationRoomId } from '../../protocol/paths'
 import { createSamenbordServer } from '../../server/app'
 import { readConfig } from '../../server/config'
 import { SqliteBoardStore } from '../../server/store/sqliteStore'
-import { connectClient, tempDataDir, whenSynced } from '../support/server'
+import { useTeardown } from '../support/lifecycle'
+import { createBoard, tempDataDir, whenSynced } from '../support/server'
 
 /**
  * The real SQLite store, with a switch that makes appends fail as a full disk would: a busy
@@ -22,23 +22,25 @@ class FlakyStore extends SqliteBoardStore {
   }
 }
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { defer, client } = useTeardown()
+
+/** A server in this process on the flaky store, closed after the test. */
+async function serverOn(store: FlakyStore, dataDir: string) {
+  const server = createSamenbordServer(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), store)
+  const port = await server.listen()
+  defer(() => server.close())
+  return { server, port, url: `ws://127.0.0.1:${port}/sync` }
+}
 
 describe('when the store fails', () => {
   it.each(['rejects', 'throws'] as const)('relays nothing unstored, disconnects the writer, and stores and relays it all once the store works again (commit %s)', async (failure) => {
     const dataDir = tempDataDir()
     const store = new FlakyStore(join(dataDir, 'flaky.sqlite'))
-    const server = createSamenbordServer(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), store)
-    const port = await server.listen()
-    cleanups.push(() => server.close())
-    const url = `ws://127.0.0.1:${port}/sync`
-    const boardId = newBoardId()
-    const writer = connectClient(url, boardId)
-    const reader = connectClient(url, boardId)
-    cleanups.push(() => writer.provider.destroy(), () => reader.provider.destroy())
+    const { url, port } = await serverOn(store, dataDir)
+    const board = await createBoard(port)
+    const boardId = board.boardId
+    const writer = client(url, board)
+    const reader = client(url, board)
     await Promise.all([whenSynced(writer.provider), whenSynced(reader.provider)])
     const closes: number[] = []
     writer.provider.on('connection-close', (e: { code: number } | null) => e && closes.push(e.code))
@@ -62,20 +64,17 @@ describe('when the store fails', () => {
   it("does not open a board whose facilitation room cannot be started; the client's retry opens it once the store works", async () => {
     const dataDir = tempDataDir()
     const store = new FlakyStore(join(dataDir, 'flaky.sqlite'))
-    const server = createSamenbordServer(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), store)
-    const port = await server.listen()
-    cleanups.push(() => server.close())
-    const boardId = newBoardId()
+    const { url, port } = await serverOn(store, dataDir)
+    const board = await createBoard(port) // its access record is saved, not appended: the failing appends do not touch it
     store.failing = 'rejects'
-    const client = connectClient(`ws://127.0.0.1:${port}/sync`, boardId)
-    cleanups.push(() => client.provider.destroy())
+    const participant = client(url, board)
     const closes: number[] = []
-    client.provider.on('connection-close', (e: { code: number } | null) => e && closes.push(e.code))
+    participant.provider.on('connection-close', (e: { code: number } | null) => e && closes.push(e.code))
     await vi.waitFor(() => expect(closes).toContain(1011))
-    expect(client.provider.synced).toBe(false)
+    expect(participant.provider.synced).toBe(false)
 
     store.failing = false
-    await whenSynced(client.provider)
-    expect(store.logLength(facilitationRoomId(boardId))).toBe(1)
+    await whenSynced(participant.provider)
+    expect(store.logLength(facilitationRoomId(board.boardId))).toBe(1)
   })
 })
