@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../server/config'
 import { FRAME_KINDS } from '../support/fuzzFrames'
 import { runFuzz } from '../support/fuzzRun'
+import { useTeardown } from '../support/lifecycle'
 import { BYTES_PER_MIB } from '../support/processStats'
-import { startServerProcess, tempDataDir } from '../support/server'
+import { tempDataDir } from '../support/server'
 
 /** Scaled down from `bench/fuzz.ts` (100,000 frames). */
 const FRAMES = 3000
@@ -12,15 +13,11 @@ const SEED = 1
 const MAX_RSS_GROWTH_BYTES = 150 * BYTES_PER_MIB
 const TEST_TIMEOUT_MS = 60_000
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { serverProcess } = useTeardown()
 
 describe('fuzzing: hostile frames close only the sender', () => {
   it(`${FRAMES} seeded malformed and hostile frames while two honest clients edit`, async () => {
-    const server = await startServerProcess(tempDataDir())
-    cleanups.push(() => server.child.kill('SIGKILL'))
+    const server = await serverProcess(tempDataDir())
     const result = await runFuzz({
       url: server.url,
       port: server.port,

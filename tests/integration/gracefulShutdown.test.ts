@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { newBoardId } from '../../protocol/boardId'
+import { describe, expect, it, vi } from 'vitest'
 import { CloseCode } from '../../protocol/closeCodes'
-import { closeClient } from '../support/clients'
 import { converged } from '../support/editing'
+import { useTeardown } from '../support/lifecycle'
 import { exitOf, readStoredBoard } from '../support/storedBoard'
-import { connectClient, startServerProcess, tempDataDir, whenSynced } from '../support/server'
+import { createBoard, tempDataDir, whenSynced } from '../support/server'
 
 const CLIENTS = 3
 const EDITS_PER_CLIENT = 20
@@ -13,23 +12,18 @@ const FLOW_INTERVAL_MS = 5
 const RECONNECT_WAIT_MS = 15_000
 const TEST_TIMEOUT_MS = 45_000
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { serverProcess, client } = useTeardown()
 
 const keysOf = (doc: { getMap: (name: string) => { toJSON(): Record<string, unknown> } }) => Object.keys(doc.getMap('m').toJSON()).sort()
 
 describe('graceful shutdown (SIGTERM)', () => {
   it('exits 0 with every relayed edit on disk, even with edits in flight; clients see 1012, come back to the restarted server and keep syncing', async () => {
     const dataDir = tempDataDir()
-    const first = await startServerProcess(dataDir)
-    cleanups.push(() => first.child.kill('SIGKILL'))
-    const board = newBoardId()
-    const clients = Array.from({ length: CLIENTS }, () => connectClient(first.url, board))
+    const first = await serverProcess(dataDir)
+    const board = await createBoard(first.port)
+    const clients = Array.from({ length: CLIENTS }, () => client(first.url, board))
     const closeCodes = clients.map(() => [] as number[])
     clients.forEach((c, i) => {
-      cleanups.push(() => closeClient(c))
       c.provider.on('connection-close', (event) => event && closeCodes[i].push(event.code))
     })
     await Promise.all(clients.map((c) => whenSynced(c.provider)))
@@ -51,18 +45,16 @@ describe('graceful shutdown (SIGTERM)', () => {
     await vi.waitFor(() => closeCodes.forEach((codes) => expect(codes).toContain(CloseCode.ServiceRestart)), { timeout: 5_000 })
     // What another client received went through the server: it must be on disk.
     const relayed = keysOf(clients[0].doc)
-    const stored = keysOf(await readStoredBoard(dataDir, board))
+    const stored = keysOf(await readStoredBoard(dataDir, board.boardId))
     expect(relayed.filter((key) => !stored.includes(key))).toEqual([])
     expect(stored).toEqual(expect.arrayContaining(before))
     // An edit made while the server is away is kept by its client and sent when it is back.
     clients[0].doc.getMap('m').set('while-away', true)
 
-    const second = await startServerProcess(dataDir, { PORT: String(first.port) })
-    cleanups.push(() => second.child.kill('SIGKILL'))
+    const second = await serverProcess(dataDir, { PORT: String(first.port) })
     await vi.waitFor(() => clients.forEach((c) => expect(c.provider.synced).toBe(true)), { timeout: RECONNECT_WAIT_MS, interval: 50 })
     clients.forEach((c, i) => c.doc.getMap('m').set(`after-${i}`, true))
-    const fresh = connectClient(second.url, board)
-    cleanups.push(() => closeClient(fresh))
+    const fresh = client(second.url, board)
     await whenSynced(fresh.provider)
     await vi.waitFor(
       () => {

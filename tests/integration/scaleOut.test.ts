@@ -1,35 +1,22 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import * as Y from 'yjs'
-import { newBoardId } from '../../protocol/boardId'
+import { describe, expect, it, vi } from 'vitest'
+import { useTeardown } from '../support/lifecycle'
 import { startRedis } from '../support/redis'
-import { connectClient, startServer, startServerProcess, tempDataDir, whenSynced } from '../support/server'
+import { createBoard, tempDataDir, whenSynced } from '../support/server'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { server, serverProcess, client, defer } = useTeardown()
 async function redis() {
   const r = await startRedis()
-  cleanups.push(() => r.child.kill('SIGKILL'))
+  defer(() => r.child.kill('SIGKILL'))
   return r
 }
-async function instance(redisUrl: string) {
-  const s = await startServer({ REDIS_URL: redisUrl })
-  cleanups.push(() => s.server.close())
-  return s
-}
-function client(url: string, board: string, doc?: Y.Doc) {
-  const c = connectClient(url, board, doc)
-  cleanups.push(() => c.provider.destroy())
-  return c
-}
+const instance = (redisUrl: string) => server({ REDIS_URL: redisUrl })
 
 describe('scale-out: several instances share boards through Redis', () => {
   it('edits and cursors cross instances; a late joiner on a third instance gets the full board', async () => {
     const { url: redisUrl } = await redis()
     const [one, two, three] = [await instance(redisUrl), await instance(redisUrl), await instance(redisUrl)]
     expect((await (await fetch(`http://127.0.0.1:${one.port}/healthz`)).json()).store).toBe('redis')
-    const board = newBoardId()
+    const board = await createBoard(one.port) // its links work on every instance
     const a = client(one.url, board)
     const b = client(two.url, board)
     await Promise.all([whenSynced(a.provider), whenSynced(b.provider)])
@@ -55,10 +42,9 @@ describe('scale-out: several instances share boards through Redis', () => {
 
   it('an instance killed mid-session: its clients move to another instance and lose nothing', async () => {
     const { url: redisUrl } = await redis()
-    const doomed = await startServerProcess(tempDataDir(), { REDIS_URL: redisUrl })
-    cleanups.push(() => doomed.child.kill('SIGKILL'))
+    const doomed = await serverProcess(tempDataDir(), { REDIS_URL: redisUrl })
     const survivor = await instance(redisUrl)
-    const board = newBoardId()
+    const board = await createBoard(doomed.port)
     const a = client(doomed.url, board)
     const b = client(survivor.url, board)
     await Promise.all([whenSynced(a.provider), whenSynced(b.provider)])
@@ -82,11 +68,9 @@ describe('scale-out: several instances share boards through Redis', () => {
 
   it('compacts a shared board without losing what other instances wrote', async () => {
     const { url: redisUrl } = await redis()
-    const one = await startServer({ REDIS_URL: redisUrl, COMPACT_AFTER_UPDATES: '5' })
-    cleanups.push(() => one.server.close())
-    const two = await startServer({ REDIS_URL: redisUrl, COMPACT_AFTER_UPDATES: '5' })
-    cleanups.push(() => two.server.close())
-    const board = newBoardId()
+    const one = await server({ REDIS_URL: redisUrl, COMPACT_AFTER_UPDATES: '5' })
+    const two = await server({ REDIS_URL: redisUrl, COMPACT_AFTER_UPDATES: '5' })
+    const board = await createBoard(two.port)
     const a = client(one.url, board)
     const b = client(two.url, board)
     await Promise.all([whenSynced(a.provider), whenSynced(b.provider)])
@@ -100,7 +84,7 @@ describe('scale-out: several instances share boards through Redis', () => {
     })
     a.provider.destroy()
     b.provider.destroy()
-    await vi.waitFor(async () => expect(await one.server.store.logLength(board)).toBeLessThan(80))
+    await vi.waitFor(async () => expect(await one.server.store.logLength(board.boardId)).toBeLessThan(80))
     const three = await instance(redisUrl)
     const late = client(three.url, board)
     await whenSynced(late.provider)

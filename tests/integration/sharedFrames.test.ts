@@ -1,13 +1,11 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { frameOf, frameSocketOf, MAX_SHARED_FRAME_BYTES, sendBinary } from '../../server/http/sharedFrames'
+import { useTeardown } from '../support/lifecycle'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { defer } = useTeardown()
 
 /** A real ws server (with the given options) and one ws client connected to it. */
 async function pair(perMessageDeflate: boolean) {
@@ -18,7 +16,7 @@ async function pair(perMessageDeflate: boolean) {
   const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`)
   const received: Buffer[] = []
   client.on('message', (data: Buffer) => received.push(data))
-  cleanups.push(() => new Promise<void>((resolve) => {
+  defer(() => new Promise<void>((resolve) => {
     client.terminate()
     wss.close()
     http.close(() => resolve())

@@ -1,12 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { newBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
 import { DEFAULT_SLOW_CONSUMER_MAX_BYTES } from '../../server/config'
-import { closeClient, pauseReading, resumeReading } from '../support/clients'
+import { pauseReading, resumeReading } from '../support/clients'
+import { useTeardown } from '../support/lifecycle'
 import { BYTES_PER_KIB, BYTES_PER_MIB, mib, readMemory } from '../support/processStats'
 import { isSyncStep2, syncStep1Frame } from '../support/rawFrames'
-import { connectClient, rawSocket, startServerProcess, tempDataDir, whenSynced } from '../support/server'
+import { createBoard, roomUrl, tempDataDir, whenSynced } from '../support/server'
 
 /** The server runs with its default SLOW_CONSUMER_MAX_BYTES (16 MiB). */
 const SLOW_CONSUMER_MAX_BYTES = DEFAULT_SLOW_CONSUMER_MAX_BYTES
@@ -26,25 +26,19 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { serverProcess, client, raw } = useTeardown()
 
 describe('slow consumers', () => {
   it('a client that stops reading is dropped (4431 or cut); memory stays bounded; others keep receiving', async () => {
-    const server = await startServerProcess(tempDataDir())
-    cleanups.push(() => server.child.kill('SIGKILL'))
-    const board = newBoardId()
-    const writers = Array.from({ length: WRITERS }, () => connectClient(server.url, board))
-    const reader = connectClient(server.url, board)
-    for (const c of [...writers, reader]) cleanups.push(() => closeClient(c))
-    const slow = rawSocket(`${server.url}/${board}`)
-    cleanups.push(() => slow.ws.terminate())
+    const server = await serverProcess(tempDataDir())
+    const board = await createBoard(server.port)
+    const writers = Array.from({ length: WRITERS }, () => client(server.url, board))
+    const reader = client(server.url, board)
+    const slow = raw(roomUrl(server.url, board))
     let slowBytes = 0
     slow.ws.on('message', (data: Buffer) => (slowBytes += data.byteLength))
     await Promise.all([...writers, reader].map((c) => whenSynced(c.provider)))
-    await slow.opened
+    await slow.admitted
     pauseReading(slow.ws)
     const rssBefore = readMemory(server.child.pid!).rssBytes
 
@@ -118,15 +112,13 @@ describe('slow consumers', () => {
    */
   it('a client on a slow link may download a board larger than the limit while others edit', async () => {
     const limit = 2 * BYTES_PER_MIB
-    const server = await startServerProcess(tempDataDir(), {
+    const server = await serverProcess(tempDataDir(), {
       SLOW_CONSUMER_MAX_BYTES: String(limit),
       MAX_BYTES_PER_SECOND: String(64 * BYTES_PER_MIB), // only to build the big board quickly
     })
-    cleanups.push(() => server.child.kill('SIGKILL'))
-    const board = newBoardId()
-    const writer = connectClient(server.url, board)
-    const checker = connectClient(server.url, board)
-    for (const c of [writer, checker]) cleanups.push(() => closeClient(c))
+    const board = await createBoard(server.port)
+    const writer = client(server.url, board)
+    const checker = client(server.url, board)
     await Promise.all([whenSynced(writer.provider), whenSynced(checker.provider)])
     // One photo at a time, so that the checker never has more than one waiting for it.
     for (let i = 0; i < 12; i++) {
@@ -135,8 +127,7 @@ describe('slow consumers', () => {
     }
 
     // The joiner asks for the board and then reads slowly (here: not at all for a second).
-    const joiner = rawSocket(`${server.url}/${board}`)
-    cleanups.push(() => joiner.ws.terminate())
+    const joiner = raw(roomUrl(server.url, board))
     let received = 0
     let answers = 0
     joiner.ws.on('message', (data: Buffer) => {

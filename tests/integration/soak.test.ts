@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTeardown } from '../support/lifecycle'
 import { BYTES_PER_MIB } from '../support/processStats'
 import { runSoak } from '../support/soakRun'
-import { startServerProcess, tempDataDir } from '../support/server'
+import { tempDataDir } from '../support/server'
 
 /** Scaled down from `bench/soak.ts` (200 clients, 20 boards, 10 minutes). */
 const CLIENTS = 20
@@ -11,15 +12,11 @@ const DURATION_MS = 15_000
 const MAX_RSS_GROWTH_AFTER_WARMUP_BYTES = 64 * BYTES_PER_MIB
 const TEST_TIMEOUT_MS = 60_000
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const { serverProcess } = useTeardown()
 
 describe('load and soak', () => {
   it(`${CLIENTS} clients on ${BOARDS} boards for ${DURATION_MS / 1000} s: converged, bounded, unloaded when empty`, async () => {
-    const server = await startServerProcess(tempDataDir())
-    cleanups.push(() => server.child.kill('SIGKILL'))
+    const server = await serverProcess(tempDataDir())
     const result = await runSoak({
       url: server.url,
       port: server.port,

@@ -1,10 +1,9 @@
 import type { ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { newBoardId } from '../../protocol/boardId'
 import { closeClient } from './clients'
 import { delay, pollUntil } from './processStats'
 import { seededRandom } from './random'
-import { connectClient, startServerProcess, tempDataDir, whenSynced } from './server'
+import { connectClient, createBoard, startServerProcess, tempDataDir, whenSynced } from './server'
 
 export interface CrashTrialOptions {
   seed: number
@@ -53,12 +52,13 @@ export async function runCrashTrial(options: CrashTrialOptions): Promise<CrashTr
   const [minKill, maxKill] = options.killAfterMs
   const killAfterMs = minKill + rng.int(maxKill - minKill + 1)
   const dataDir = tempDataDir()
-  const board = newBoardId()
   const env = { COMPACT_AFTER_UPDATES: String(compactAfterUpdates) }
   const first = await startServerProcess(dataDir, env)
-  const clients = Array.from({ length: options.clients }, () => connectClient(first.url, board))
+  const clients: Array<ReturnType<typeof connectClient>> = []
   const second: { child?: ChildProcess } = {}
   try {
+    const board = await createBoard(first.port)
+    clients.push(...Array.from({ length: options.clients }, () => connectClient(first.url, board)))
     await Promise.all(clients.map((c) => whenSynced(c.provider)))
     const sent = clients.map(() => 0)
     const timers = clients.map((c, i) =>

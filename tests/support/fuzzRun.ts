@@ -1,13 +1,12 @@
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { newBoardId } from '../../protocol/boardId'
 import { closeClient } from './clients'
 import { converged, startEditing } from './editing'
 import { FRAME_KINDS, fuzzBatches, type FrameKind, type FuzzBatch } from './fuzzFrames'
 import { fetchHealth, pollUntil, readMemory } from './processStats'
 import { seededRandom } from './random'
 import { isSyncStep2, syncStep1Frame } from './rawFrames'
-import { connectClient, rawSocket, whenSynced } from './server'
+import { connectClient, createBoard, rawSocket, roomUrl, whenSynced } from './server'
 
 export interface FuzzOptions {
   /** ws://host:port/sync of a server child process. */
@@ -92,7 +91,9 @@ async function hostileConnection(url: string, batch: FuzzBatch, probe: () => Uin
  * healthy and the honest replicas converged.
  */
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
-  const board = newBoardId()
+  // Hostile and honest connections alike hold the board's participant link: what a stranger
+  // without one can do is refused before anything is decoded (tests/integration/hostileInput.test.ts).
+  const board = await createBoard(options.port)
   const honest = Array.from({ length: HONEST_CLIENTS }, () => connectClient(options.url, board))
   const honestCloseCodes: number[] = []
   let spoofedPresence = 0
@@ -127,7 +128,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       connections++
       stats.frames += batch.frames.length
       stats.connections++
-      const outcome = await hostileConnection(`${options.url}/${board}`, batch, probe)
+      const outcome = await hostileConnection(roomUrl(options.url, board), batch, probe)
       stats.outcomes[outcome] = (stats.outcomes[outcome] ?? 0) + 1
     }
   }

@@ -1,9 +1,8 @@
-import { newBoardId } from '../../protocol/boardId'
 import { closeClient } from './clients'
 import { converged, startEditing } from './editing'
 import { delay, fetchHealth, pollUntil, readMemory, readRssParts, type Health } from './processStats'
 import { seededRandom } from './random'
-import { connectClient, whenSynced } from './server'
+import { connectClient, createBoard, whenSynced } from './server'
 
 export interface SoakOptions {
   url: string
@@ -67,10 +66,10 @@ const UNLOAD_TIMEOUT_MS = 30_000
  */
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const rng = seededRandom(o.seed)
-  const boardIds = Array.from({ length: o.boards }, () => newBoardId())
+  const boards = await Promise.all(Array.from({ length: o.boards }, () => createBoard(o.port)))
   const clients = Array.from({ length: o.clients }, (_, i) => ({
     board: i % o.boards,
-    ...connectClient(o.url, boardIds[i % o.boards]),
+    ...connectClient(o.url, boards[i % o.boards]),
   }))
   const closeCodes: number[] = []
   for (const c of clients) c.provider.on('connection-close', (event) => event && closeCodes.push(event.code))
@@ -116,8 +115,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   for (const c of clients) if (!c.provider.shouldConnect) c.provider.connect()
 
   let convergedBoards = 0
-  for (const [b, boardId] of boardIds.entries()) {
-    const fresh = connectClient(o.url, boardId)
+  for (const [b, board] of boards.entries()) {
+    const fresh = connectClient(o.url, board)
     await whenSynced(fresh.provider)
     const docs = [...clients.filter((c) => c.board === b), fresh].map((c) => c.doc)
     const ok = await pollUntil(() => converged(docs), { timeoutMs: CONVERGE_TIMEOUT_MS }).then(() => true, () => false)
