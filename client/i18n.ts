@@ -31,7 +31,9 @@ const nl = {
   noSnapshots: 'Er zijn nog geen momentopnamen.',
   skippedRecords: (n: number) => (n === 1 ? 'Eén onderdeel van het bord kon niet worden gelezen en wordt niet getoond.' : `${n} onderdelen van het bord konden niet worden gelezen en worden niet getoond.`),
   unreadableUpdates: (n: number) =>
-    `De server kon ${n === 1 ? 'één wijziging' : `${n} wijzigingen`} van dit bord niet lezen. Ze zijn bewaard, maar staan niet op het bord. Vraag de beheerder van de server om de logboeken te bekijken.`,
+    n === 1
+      ? 'De server kon één wijziging van dit bord niet lezen. Die is bewaard, maar staat niet op het bord. Vraag de beheerder van de server om het logboek te bekijken.'
+      : `De server kon ${n} wijzigingen van dit bord niet lezen. Ze zijn bewaard, maar staan niet op het bord. Vraag de beheerder van de server om het logboek te bekijken.`,
   offlineNoCopy: 'Je bent offline en dit bord staat nog niet op dit apparaat.',
   shareTitle: 'Bord delen',
   linkFacilitator: 'Beheer (gespreksleider)',
@@ -133,7 +135,9 @@ const en: typeof nl = {
   noSnapshots: 'There are no snapshots yet.',
   skippedRecords: (n: number) => (n === 1 ? 'One part of the board could not be read and is not shown.' : `${n} parts of the board could not be read and are not shown.`),
   unreadableUpdates: (n: number) =>
-    `The server could not read ${n === 1 ? 'one change' : `${n} changes`} of this board. They are kept, but not on the board. Ask the server's administrator to look at its logs.`,
+    n === 1
+      ? "The server could not read one change of this board. It is kept, but not on the board. Ask the server's administrator to look at its log."
+      : `The server could not read ${n} changes of this board. They are kept, but not on the board. Ask the server's administrator to look at its log.`,
   offlineNoCopy: 'You are offline and this board is not on this device yet.',
   shareTitle: 'Share board',
   linkFacilitator: 'Manage (facilitator)',

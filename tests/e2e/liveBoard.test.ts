@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { newBoardId } from '../../protocol/boardId'
-import { collectErrors, exceptOfflineApiCalls, openBoard, recordRequests, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
+import { collectErrors, exceptOfflineApiCalls, newBoardLinks, openBoard, recordRequests, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
 
 const app = useAppInBrowser()
 
@@ -22,11 +21,11 @@ describe('live board in two real browsers', () => {
     const pageA = await contextA.newPage()
     const pageB = await contextB.newPage()
     const errorsOf = [collectErrors(pageA), collectErrors(pageB)]
-    const boardUrl = `${app.base}/b/${newBoardId()}`
+    const links = await newBoardLinks(app.base)
 
-    // Step 1: both open the board and say who they are.
-    await openBoard(pageA, boardUrl, 'Anna')
-    await openBoard(pageB, boardUrl, 'Bram')
+    // Step 1: both open the board (the participants' link) and say who they are.
+    await openBoard(pageA, links.participant, 'Anna')
+    await openBoard(pageB, links.participant, 'Bram')
     expect(await pageA.evaluate(() => window.editor!.user.getLocale())).toBe('nl')
 
     // Step 2: Anna types a sticky note with the keyboard; Bram sees it with its text.

@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { newBoardId } from '../../protocol/boardId'
 import { TEMPLATES } from '../../templates/registry'
-import { collectErrors, contextAs, openBoard, screenshot, useAppInBrowser } from '../support/browser'
+import { collectErrors, contextAs, newBoardLinks, openBoard, screenshot, useAppInBrowser } from '../support/browser'
 
 const app = useAppInBrowser()
 
@@ -61,13 +60,13 @@ describe('templates in real browsers', () => {
       const pageA = await contextA.newPage()
       const pageB = await contextB.newPage()
       const errorsOf = [collectErrors(pageA), collectErrors(pageB)]
-      const boardUrl = `${app.base}/b/${newBoardId()}`
-      await openBoard(pageA, `${boardUrl}?sjabloon=${template.id}`)
+      const links = await newBoardLinks(app.base)
+      await openBoard(pageA, links.facilitator.replace('#', `?sjabloon=${template.id}#`))
       const expected = template.build({ x: 0, y: 0 }).shapes.length
       await expect.poll(async () => (await shapeIds(pageA)).length).toBe(expected)
-      expect(pageA.url()).toBe(boardUrl) // the parameter is dropped: a reload does not insert again
+      expect(pageA.url()).toBe(links.facilitator) // the parameter is dropped: a reload does not insert again
 
-      await openBoard(pageB, boardUrl)
+      await openBoard(pageB, links.participant)
       await expect.poll(() => shapeIds(pageB)).toEqual(await shapeIds(pageA))
 
       if (expected > 0) {
@@ -94,9 +93,9 @@ describe('templates in real browsers', () => {
     const contextB = await participant('Bram')
     const pageA = await contextA.newPage()
     const pageB = await contextB.newPage()
-    const boardUrl = `${app.base}/b/${newBoardId()}`
-    await openBoard(pageA, boardUrl)
-    await openBoard(pageB, boardUrl)
+    const links = await newBoardLinks(app.base)
+    await openBoard(pageA, links.facilitator)
+    await openBoard(pageB, links.participant)
     await pageA.evaluate(() => {
       window.editor!.createShape({ type: 'geo', x: 0, y: 0, props: { w: 600, h: 400 } })
     })

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
+import { boardLink, type CreatedBoard, type Role } from '../../protocol/roles'
 import type { SamenbordServer } from '../../server/app'
 import { startServer } from './server'
 
@@ -106,6 +107,16 @@ export function useAppInBrowser(): AppInBrowser {
     await app.server?.close()
   })
   return app
+}
+
+/** The three page links of a new board, made through the API as the home page makes them. */
+export async function newBoardLinks(base: string): Promise<{ boardId: string; path: string } & Record<Role, string>> {
+  const res = await fetch(`${base}/api/boards`, { method: 'POST' })
+  if (res.status !== 201) throw new Error(`creating a board failed: ${res.status}`)
+  const { boardId, tokens } = (await res.json()) as CreatedBoard
+  const path = `${base}/b/${boardId}`
+  const link = (role: Role) => boardLink(base, boardId, tokens[role])
+  return { boardId, path, facilitator: link('facilitator'), participant: link('participant'), viewer: link('viewer') }
 }
 
 /** A fresh browser context (own storage) whose user has already told their name. */
