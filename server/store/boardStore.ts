@@ -16,49 +16,60 @@ export interface PeerListener {
 }
 
 /**
- * Where boards live between sessions. The relay calls `load` once when a board is opened,
- * `append` for every update *before* relaying it, and `compact` to fold the log into one state.
- * Implementations must be durable once `append` returns (or its promise resolves).
+ * A room's update log: the relay calls `load` once when a room is opened, `append` for every
+ * update *before* relaying it, and `compact` to fold the log into its state. Durable once
+ * `append` returns (or its promise resolves). Rules every implementation keeps:
+ * tests/integration/storeContract.test.ts.
  */
-export interface BoardStore {
-  /** 'sqlite', 'redis', …: shown on /healthz. */
-  readonly kind: string
+export interface UpdateLog {
   /**
    * True when `append` and `compact` take effect in the order they are called even while
    * earlier promises are pending; the relay then issues them at once instead of one after another.
    */
   readonly ordersWrites?: boolean
-  /** All stored updates of a board, oldest first; empty when the board is new. */
-  load(boardId: string): Promise<Uint8Array[]>
-  /** Appends one Yjs update to the board's log. */
-  append(boardId: string, update: Uint8Array): void | Promise<void>
+  /** All stored updates of a room, oldest first; empty when the room is new. */
+  load(roomId: string): Promise<Uint8Array[]>
+  /** Appends one Yjs update to the room's log. */
+  append(roomId: string, update: Uint8Array): void | Promise<void>
   /**
-   * Replaces the board's whole log with its merged state, given as pieces (each one row, in
+   * Replaces the room's whole log with its merged state, given as pieces (each one row, in
    * order; see splitUpdate). The relay calls it in order with `append`, with a state that
    * contains every update appended before it and every update handed on by `subscribe` so far
    * (taken in the same tick as this call).
    */
-  compact(boardId: string, pieces: Uint8Array[]): void | Promise<void>
+  compact(roomId: string, pieces: Uint8Array[]): void | Promise<void>
   /** How many rooms with stored updates have an id that starts with `prefix` (a board's private rooms). */
   roomCount(prefix: string): number | Promise<number>
-  /** Number of log entries of a board; the relay compacts when this grows large. */
-  logLength(boardId: string): number | Promise<number>
-  /** Total stored bytes of a board (for limits and benchmarks). */
-  byteSize(boardId: string): number | Promise<number>
-  close(): void | Promise<void>
+  /** Number of log entries of a room; the relay compacts when this grows large. */
+  logLength(roomId: string): number | Promise<number>
+  /** Total stored bytes of a room (for limits and benchmarks). */
+  byteSize(roomId: string): number | Promise<number>
+}
+
+/** What a board has besides its rooms' logs: its links and its snapshots. */
+export interface BoardRecords {
   /** Named copies of a board's state, kept by the server ("Na bijeenkomst 3"). */
   saveSnapshot(boardId: string, snapshot: StoredSnapshot): void | Promise<void>
+  /** Newest first. */
   listSnapshots(boardId: string): SnapshotInfo[] | Promise<SnapshotInfo[]>
   loadSnapshot(boardId: string, snapshotId: string): Uint8Array | null | Promise<Uint8Array | null>
-  /** The hashed tokens of a board created with role links; null for an open board. */
+  /** The hashed tokens of a board; null when no board was created with this id. */
   loadAccess(boardId: string): AccessRecord | null | Promise<AccessRecord | null>
   /** Records a new board's hashed tokens; never overwrites an existing record. */
   saveAccess(boardId: string, record: AccessRecord): void | Promise<void>
-  /**
-   * Stores shared by several server instances: follow a loaded board from the point `load`
-   * returned, until the returned function is called.
-   */
-  subscribe?(boardId: string, listener: PeerListener): () => void
+}
+
+/** The link between several server instances that share one store (Redis). */
+export interface PeerBus {
+  /** Follows a loaded room from the point `load` returned, until the returned function is called. */
+  subscribe(roomId: string, listener: PeerListener): () => void
   /** Sends local participants' presence to the other instances. */
-  publishAwareness?(boardId: string, update: Uint8Array): void
+  publishAwareness(roomId: string, update: Uint8Array): void
+}
+
+/** Where boards live between sessions: SQLite (embedded, the default), Redis, or memory (tests). */
+export interface BoardStore extends UpdateLog, BoardRecords, Partial<PeerBus> {
+  /** 'sqlite', 'redis', …: shown on /healthz. */
+  readonly kind: string
+  close(): void | Promise<void>
 }

@@ -48,7 +48,7 @@ export class MemoryBoardStore implements BoardStore {
   }
 
   listSnapshots(boardId: string): SnapshotInfo[] {
-    return (this.snapshots.get(boardId) ?? []).map(({ id, name, createdAt }) => ({ id, name, createdAt }))
+    return (this.snapshots.get(boardId) ?? []).map(({ id, name, createdAt }) => ({ id, name, createdAt })).sort((a, b) => b.createdAt - a.createdAt)
   }
 
   loadSnapshot(boardId: string, snapshotId: string): Uint8Array | null {

@@ -91,7 +91,12 @@ export class RedisBoardStore implements BoardStore {
     const updates: Uint8Array[] = []
     if (state.data) updates.push(new Uint8Array(state.data)) // a state stored whole, before pieces
     for (let i = 0; state[`d${i}`]; i++) updates.push(new Uint8Array(state[`d${i}`]))
-    for (const [, fields] of entries) updates.push(new Uint8Array(field(fields, 'u')))
+    // XTRIM MINID keeps the entry at `upto` itself: the state covers it already.
+    const covered = upto ? streamId(upto) : null
+    for (const [id, fields] of entries) {
+      if (covered && compareStreamIds(streamId(id.toString()), covered) <= 0) continue
+      updates.push(new Uint8Array(field(fields, 'u')))
+    }
     this.cursors.set(boardId, entries.length > 0 ? entries[entries.length - 1][0].toString() : (upto ?? '0-0'))
     return updates
   }
@@ -210,4 +215,14 @@ export class RedisBoardStore implements BoardStore {
 function field(fields: Buffer[], name: string): Buffer {
   for (let i = 0; i < fields.length; i += 2) if (fields[i].toString() === name) return fields[i + 1]
   throw new Error(`stream entry without field ${name}`)
+}
+
+function streamId(id: string): [ms: bigint, seq: bigint] {
+  const [ms, seq] = id.split('-')
+  return [BigInt(ms), BigInt(seq ?? 0)]
+}
+
+function compareStreamIds(a: [bigint, bigint], b: [bigint, bigint]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1
+  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1
 }

@@ -1,0 +1,189 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { newBoardId } from '../../protocol/boardId'
+import { privateRoomPrefix } from '../../protocol/paths'
+import { newAccess } from '../../server/access/boardAccess'
+import { splitUpdate } from '../../server/relay/splitUpdate'
+import type { BoardStore } from '../../server/store/boardStore'
+import { MemoryBoardStore } from '../../server/store/memoryStore'
+import { RedisBoardStore } from '../../server/store/redisStore'
+import { SqliteBoardStore } from '../../server/store/sqliteStore'
+import { randomEdit } from '../support/editing'
+import { seededRandom } from '../support/random'
+import { startRedis } from '../support/redis'
+import { tempDataDir } from '../support/server'
+
+/**
+ * One set of numbered rules, every store (after tldraw's storageContractSuite): a new backend is
+ * done when these pass. `reopen` gives a second store on the same data, where the backend has
+ * any (the memory store has none: it is for tests and benchmarks only).
+ */
+interface Backend {
+  name: string
+  open(): Promise<{ store: BoardStore; reopen: (() => BoardStore) | null; teardown: () => Promise<void> }>
+}
+
+const noLog = () => undefined
+
+const BACKENDS: Backend[] = [
+  {
+    name: 'memory',
+    open: async () => {
+      const store = new MemoryBoardStore()
+      return { store, reopen: null, teardown: async () => store.close() }
+    },
+  },
+  {
+    name: 'sqlite',
+    open: async () => {
+      const file = join(tempDataDir(), 'contract.sqlite')
+      const store = new SqliteBoardStore(file)
+      const opened: BoardStore[] = [store]
+      return {
+        store,
+        reopen: () => {
+          const other = new SqliteBoardStore(file)
+          opened.push(other)
+          return other
+        },
+        teardown: async () => {
+          for (const s of opened) await s.close()
+        },
+      }
+    },
+  },
+  {
+    name: 'redis',
+    open: async () => {
+      const redis = await redisServer()
+      const store = new RedisBoardStore(redis.url, noLog)
+      const opened: BoardStore[] = [store]
+      return {
+        store,
+        reopen: () => {
+          const other = new RedisBoardStore(redis.url, noLog)
+          opened.push(other)
+          return other
+        },
+        teardown: async () => {
+          for (const s of opened) await s.close()
+        },
+      }
+    },
+  },
+]
+
+let redis: Awaited<ReturnType<typeof startRedis>> | null = null
+async function redisServer() {
+  redis ??= await startRedis()
+  return redis
+}
+afterAll(() => {
+  redis?.child.kill()
+})
+
+const stateOf = (updates: Uint8Array[]) => {
+  const doc = new Y.Doc()
+  for (const u of updates) Y.applyUpdate(doc, u)
+  return doc
+}
+const mapOf = (updates: Uint8Array[]) => stateOf(updates).getMap('m').toJSON()
+
+function edits(n: number, seed = 1): { doc: Y.Doc; updates: Uint8Array[] } {
+  const rng = seededRandom(seed)
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  for (let i = 0; i < n; i++) randomEdit(doc, rng, 'c', i)
+  return { doc, updates }
+}
+
+for (const backend of BACKENDS) {
+  describe(`store contract: ${backend.name}`, () => {
+    let ctx: Awaited<ReturnType<Backend['open']>>
+    beforeAll(async () => {
+      ctx = await backend.open()
+    })
+    afterAll(async () => {
+      await ctx.teardown()
+    })
+
+    it('[SC1] a room nobody wrote loads empty, has no log and no bytes', async () => {
+      const room = newBoardId()
+      expect(await ctx.store.load(room)).toEqual([])
+      expect(await ctx.store.logLength(room)).toBe(0)
+      expect(await ctx.store.roomCount(room)).toBe(0)
+    })
+
+    it('[SC2] appends load back in order, byte for byte', async () => {
+      const room = newBoardId()
+      const { doc, updates } = edits(40)
+      for (const u of updates) await ctx.store.append(room, u)
+      const loaded = await ctx.store.load(room)
+      expect(loaded.map((u) => Buffer.from(u).toString('hex'))).toEqual(updates.map((u) => Buffer.from(u).toString('hex')))
+      expect(await ctx.store.logLength(room)).toBe(updates.length)
+      expect(await ctx.store.byteSize(room)).toBeGreaterThan(0)
+      expect(mapOf(loaded)).toEqual(doc.getMap('m').toJSON())
+    })
+
+    it('[SC3] compaction replaces the log with the pieces, in order; later appends follow them', async () => {
+      const room = newBoardId()
+      const { doc, updates } = edits(300, 2)
+      for (const u of updates) await ctx.store.append(room, u)
+      await ctx.store.load(room) // a multi-instance store compacts up to what it has read
+      const { pieces } = splitUpdate(Y.encodeStateAsUpdate(doc), 20)
+      expect(pieces.length).toBeGreaterThan(1)
+      await ctx.store.compact(room, pieces)
+      doc.getMap('m').set('after', 'compaction')
+      const last = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(stateOf(pieces)))
+      await ctx.store.append(room, last)
+      const loaded = await ctx.store.load(room)
+      expect(loaded.length).toBe(pieces.length + 1)
+      expect(Buffer.from(loaded[0]).equals(Buffer.from(pieces[0]))).toBe(true)
+      expect(mapOf(loaded)).toEqual(doc.getMap('m').toJSON())
+    })
+
+    it('[SC4] rooms are counted by prefix: a board\'s private rooms, not the board, nor another board\'s', async () => {
+      const board = newBoardId()
+      const other = newBoardId()
+      const update = edits(1).updates[0]
+      await ctx.store.append(board, update)
+      for (const key of ['a'.repeat(22), 'b'.repeat(22), 'c'.repeat(22)]) await ctx.store.append(privateRoomPrefix(board) + key, update)
+      await ctx.store.append(privateRoomPrefix(other) + 'a'.repeat(22), update)
+      expect(await ctx.store.roomCount(privateRoomPrefix(board))).toBe(3)
+      expect(await ctx.store.roomCount(privateRoomPrefix(board) + 'a'.repeat(22))).toBe(1)
+      expect(await ctx.store.roomCount(privateRoomPrefix(newBoardId()))).toBe(0)
+    })
+
+    it('[SC5] snapshots: newest first, each board sees only its own, an unknown one is null', async () => {
+      const board = newBoardId()
+      const state = Y.encodeStateAsUpdate(edits(10).doc)
+      await ctx.store.saveSnapshot(board, { id: 's1', name: 'eerste', createdAt: 1000, state })
+      await ctx.store.saveSnapshot(board, { id: 's2', name: 'tweede', createdAt: 2000, state })
+      expect((await ctx.store.listSnapshots(board)).map((s) => s.name)).toEqual(['tweede', 'eerste'])
+      expect(Buffer.from((await ctx.store.loadSnapshot(board, 's1'))!).equals(Buffer.from(state))).toBe(true)
+      expect(await ctx.store.loadSnapshot(board, 'nope')).toBeNull()
+      expect(await ctx.store.listSnapshots(newBoardId())).toEqual([])
+      expect(await ctx.store.loadSnapshot(newBoardId(), 's1')).toBeNull()
+    })
+
+    it('[SC6] an access record is never overwritten; an unknown board has none', async () => {
+      const board = newBoardId()
+      const first = (await newAccess()).record
+      await ctx.store.saveAccess(board, first)
+      await ctx.store.saveAccess(board, (await newAccess()).record)
+      expect(await ctx.store.loadAccess(board)).toEqual(first)
+      expect(await ctx.store.loadAccess(newBoardId())).toBeNull()
+    })
+
+    it('[SC7] what is appended is there for another store on the same data, once append has returned', async () => {
+      if (!ctx.reopen) return // the memory store keeps nothing beyond itself, by design
+      const room = newBoardId()
+      const { doc, updates } = edits(20, 3)
+      for (const u of updates) await ctx.store.append(room, u)
+      const other = ctx.reopen()
+      expect(mapOf(await other.load(room))).toEqual(doc.getMap('m').toJSON())
+    })
+  })
+}
