@@ -15,6 +15,7 @@ import { bindStoreToDoc, type StoreBinding } from '../client/sync/storeBinding'
 import { recordsOf } from '../client/sync/yRecords'
 import { seededRandom } from '../tests/support/random'
 import { newTestStore, PAGE_ID } from '../tests/support/tlStore'
+import { tokenParams, type BenchBoard } from './benchBoard'
 
 /**
  * A tldraw store hands its changes to listeners (our binding) on an animation frame, at most
@@ -90,9 +91,9 @@ export interface Participant {
 }
 
 /** Connects a participant and resolves once it has synced and its store holds the board. */
-export async function joinAsParticipant(url: string, boardId: string): Promise<Participant> {
+export async function joinAsParticipant(url: string, board: BenchBoard): Promise<Participant> {
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(url, boardId, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true })
+  const provider = new WebsocketProvider(url, board.boardId, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true, params: tokenParams(board) })
   await whenSynced(provider)
   const store = newTestStore(false)
   const binding = bindStoreToDoc(store, doc)
@@ -119,9 +120,9 @@ export function whenSynced(provider: WebsocketProvider): Promise<void> {
 }
 
 /** Resolves once a fresh client of the board sees `records` records (the server has them all). */
-export async function waitForRecords(url: string, boardId: string, records: number): Promise<void> {
+export async function waitForRecords(url: string, board: BenchBoard, records: number): Promise<void> {
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(url, boardId, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true })
+  const provider = new WebsocketProvider(url, board.boardId, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true, params: tokenParams(board) })
   try {
     await whenSynced(provider)
     const map = recordsOf(doc).map
@@ -140,12 +141,12 @@ export async function waitForRecords(url: string, boardId: string, records: numb
  * Writes `shapes` onto a board through the real binding, leaves, and checks with a second
  * client that the server has them all. Returns the number of records on the board.
  */
-export async function seedBoard(url: string, boardId: string, shapes: TLShape[]): Promise<number> {
-  const p = await joinAsParticipant(url, boardId)
+export async function seedBoard(url: string, board: BenchBoard, shapes: TLShape[]): Promise<number> {
+  const p = await joinAsParticipant(url, board)
   p.store.put(shapes)
   await endFrame(p.store)
   const records = recordsOf(p.doc).map.size
-  await waitForRecords(url, boardId, records)
+  await waitForRecords(url, board, records)
   await leave(p)
   return records
 }

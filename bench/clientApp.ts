@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Browser } from 'playwright-core'
-import { newBoardId } from '../protocol/boardId'
+import { boardLink } from '../protocol/roles'
 import { launchBrowser } from '../tests/support/browser'
 import { realisticShapes, seedBoard } from './boardSeed'
 import { ClientPool, roomSpecs } from './clientPool'
@@ -47,9 +47,10 @@ export async function runClientGroup(quick: boolean): Promise<Section> {
   const bundle = bundleSizes()
   const peer = await startOursSqlite({ STATIC_DIR: 'dist' })
   const base = peer.urls[0].replace(/^ws/, 'http').replace(/\/sync$/, '')
-  const boardId = newBoardId()
+  // The page opens the board's participant link ("bewerken"), with the token in its #fragment.
+  const board = await peer.newBoard()
   const shapes = realisticShapes(SHAPES)
-  const url = `${base}/b/${boardId}`
+  const url = boardLink(base, board.boardId, board.token!)
   let browser: Browser | null = null
   const pool = new ClientPool(2)
   const cold: Array<{ domReady: number; interactive: number }> = []
@@ -59,7 +60,7 @@ export async function runClientGroup(quick: boolean): Promise<Section> {
   let busyFrames: number[] = []
   let moves = 0
   try {
-    await seedBoard(peer.urls[0], boardId, shapes)
+    await seedBoard(peer.urls[0], board, shapes)
     browser = await launchBrowser()
     for (let i = 0; i < coldRuns; i++) {
       const page = await namedPage(browser)
@@ -77,7 +78,7 @@ export async function runClientGroup(quick: boolean): Promise<Section> {
     await page.evaluate(() => window.editor!.setCamera({ x: 0, y: 0, z: 0.5 }))
     idleFrames = await frameDeltas(page, sampleMs)
     const movers = shapes.filter((_, i) => i % 50 < 6 && Math.floor(i / 50) < 5).slice(0, REMOTE_PEERS)
-    const specs = roomSpecs([boardId], movers.length, peer.urls, false).map((s, i) => ({ ...s, shapeId: movers[i].id }))
+    const specs = roomSpecs([board], movers.length, peer.urls, false).map((s, i) => ({ ...s, shapeId: movers[i].id }))
     await pool.connect(specs)
     const moving = pool.all<{ moves: number }>({ cmd: 'move', durationMs: moveMs, intervalMs: PEER_MOVE_INTERVAL_MS })
     await new Promise((r) => setTimeout(r, PEER_LEAD_MS))

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process'
+import type { BenchBoard } from './benchBoard'
 import type { ClientSpec, Command } from './loadClients'
 
 /** Longest the coordinator waits for a worker's answer (the worker has its own, shorter limit). */
@@ -71,7 +72,7 @@ export class ClientPool {
 
 /** Specs for `rooms` rooms of `clientsPerRoom` clients; client k of a room uses urls[k mod urls]. */
 export function roomSpecs(
-  rooms: string[],
+  rooms: BenchBoard[],
   clientsPerRoom: number,
   urls: string[],
   presence = true,
@@ -79,7 +80,8 @@ export function roomSpecs(
   return rooms.flatMap((room) =>
     Array.from({ length: clientsPerRoom }, (_, k) => ({
       url: urls[k % urls.length],
-      room,
+      room: room.boardId,
+      token: room.token,
       indexInRoom: k,
       roomSize: clientsPerRoom,
       presence,

@@ -1,10 +1,9 @@
 import * as Y from 'yjs'
-import { newBoardId } from '../protocol/boardId'
 import { SqliteBoardStore } from '../server/store/sqliteStore'
 import { geoShape } from '../tests/support/tlStore'
 import { endFrame, joinAsParticipant, leave, type Participant } from './boardSeed'
 import { FRAMES_PER_DRAG, FULL_MEETING, MEETING_MINUTES, runMeeting, type MeetingPlan } from './meeting'
-import { sqliteFileOf, startOursSqlite } from './peers'
+import { sqliteFileOf, startOursSqlite, type Peer } from './peers'
 import { formatBytes, formatTable, type Section } from './stats'
 
 /** So high that nothing is compacted while clients are connected: the log shows every update. */
@@ -61,9 +60,9 @@ async function measureBoard(
 }
 
 /** 10,000 moves of one shape by one participant, through the real binding. */
-async function moves(url: string, store: SqliteBoardStore, count: number): Promise<Growth> {
-  const boardId = newBoardId()
-  const p = await joinAsParticipant(url, boardId)
+async function moves(peer: Peer, store: SqliteBoardStore, count: number): Promise<Growth> {
+  const board = await peer.newBoard()
+  const p = await joinAsParticipant(peer.urls[0], board)
   const shape = geoShape(0, 0)
   p.store.put([shape])
   await endFrame(p.store)
@@ -71,21 +70,21 @@ async function moves(url: string, store: SqliteBoardStore, count: number): Promi
     p.store.update(shape.id, (s) => ({ ...s, x: i % 1000, y: Math.floor(i / 1000) * 10 }))
     await endFrame(p.store) // one move per frame: one update each
   }
-  return measureBoard(store, boardId, [p], `${count.toLocaleString('en')} moves of one shape`, count)
+  return measureBoard(store, board.boardId, [p], `${count.toLocaleString('en')} moves of one shape`, count)
 }
 
 /** The scripted meeting with `participants` Node participants. */
-async function meeting(url: string, store: SqliteBoardStore, participants: number, plan: MeetingPlan): Promise<Growth> {
-  const boardId = newBoardId()
+async function meeting(peer: Peer, store: SqliteBoardStore, participants: number, plan: MeetingPlan): Promise<Growth> {
+  const board = await peer.newBoard()
   const people: Participant[] = []
-  for (let i = 0; i < participants; i++) people.push(await joinAsParticipant(url, boardId))
+  for (let i = 0; i < participants; i++) people.push(await joinAsParticipant(peer.urls[0], board))
   const { changes } = await runMeeting(people, plan)
   const shapes = (p: Participant) => p.store.allRecords().filter((r) => r.typeName === 'shape').length
   await waitFor('all participants to converge', () => people.every((p) => shapes(p) === shapes(people[0])))
   const what =
     `${MEETING_MINUTES}-min meeting, ${participants} people: ${plan.notes} notes, ${plan.textEdits} text edits, ` +
     `${plan.drags} drags, ${plan.deletes} deletes (${shapes(people[0])} notes left)`
-  return measureBoard(store, boardId, people, what, changes)
+  return measureBoard(store, board.boardId, people, what, changes)
 }
 
 /**
@@ -106,10 +105,10 @@ export async function runGrowthGroup(quick: boolean): Promise<Section> {
   const store = new SqliteBoardStore(sqliteFileOf(peer.dataDir!))
   const rows: Growth[] = []
   try {
-    rows.push(await moves(peer.urls[0], store, moveCount))
+    rows.push(await moves(peer, store, moveCount))
     console.log(`growth: ${rows[0].what} measured`)
     const started = Date.now()
-    rows.push(await meeting(peer.urls[0], store, participants, plan))
+    rows.push(await meeting(peer, store, participants, plan))
     console.log(`growth: meeting measured (${((Date.now() - started) / 1000).toFixed(0)} s)`)
   } finally {
     await store.close()

@@ -2,6 +2,7 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { RECORDS_ARRAY } from '../client/sync/yRecords'
+import { tokenParams } from './benchBoard'
 
 /**
  * A load-generator worker: a child process (forked by clientPool.ts) that hosts some of the
@@ -27,6 +28,8 @@ export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6
 export interface ClientSpec {
   url: string
   room: string
+  /** The room's participant token (our server); none on the anchor. */
+  token?: string
   /** Position of this client in its room and the room's size: decides who writes paced edits. */
   indexInRoom: number
   roomSize: number
@@ -77,6 +80,7 @@ function connect(spec: ClientSpec): Client {
     WebSocketPolyfill: WebSocket as never,
     disableBc: true,
     connect: false,
+    params: tokenParams({ boardId: spec.room, token: spec.token }),
   })
   if (!spec.presence) provider.awareness.setLocalState(null)
   provider.on('connection-close', (event) => {

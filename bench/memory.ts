@@ -1,10 +1,10 @@
 import * as Y from 'yjs'
-import { newBoardId } from '../protocol/boardId'
 import { recordsOf } from '../client/sync/yRecords'
+import type { BenchBoard } from './benchBoard'
 import { endFrame, joinAsParticipant, leave, realisticShapes, waitForRecords, type Participant } from './boardSeed'
 import { ClientPool, roomSpecs } from './clientPool'
 import { collectGarbage, jsHeapUsed } from './inspector'
-import { rssBytes, startAnchor, startOursSqlite, type Peer } from './peers'
+import { newBoards, rssBytes, startAnchor, startOursSqlite, type Peer } from './peers'
 import { formatBytes, formatTable, median, type Section } from './stats'
 
 /** Wait after a load is in place before reading RSS, so that allocation spikes have passed. */
@@ -41,16 +41,25 @@ interface Added {
 }
 
 /**
- * A fresh server process per measurement: warmed up with one client on a throwaway board,
- * read, the load applied, read again.
+ * A fresh server process per measurement: `boards` boards created (through our API; the anchor
+ * needs none), warmed up with one client on a throwaway board, read, the load applied to the
+ * boards, read again. Creating them before the first reading keeps their access records out of
+ * the figure: it is what loaded boards and connections cost.
  */
-async function measureLoad(start: () => Promise<Peer>, pool: ClientPool, per: number, load: (peer: Peer) => Promise<void>): Promise<Added> {
+async function measureLoad(
+  start: () => Promise<Peer>,
+  pool: ClientPool,
+  per: number,
+  boards: number,
+  load: (peer: Peer, boards: BenchBoard[]) => Promise<void>,
+): Promise<Added> {
   const peer = await start()
   try {
-    await pool.connect(roomSpecs([newBoardId()], 1, peer.urls))
+    const [throwaway, ...forLoad] = await newBoards(peer, 1 + boards)
+    await pool.connect(roomSpecs([throwaway], 1, peer.urls))
     await pool.close()
     const before = await settledReading(peer)
-    await load(peer)
+    await load(peer, forLoad)
     const after = await settledReading(peer)
     return { start: before, rss: (after.rss - before.rss) / per, heap: (after.heap - before.heap) / per }
   } finally {
@@ -78,26 +87,25 @@ export async function runMemoryGroup(quick: boolean): Promise<Section> {
   try {
     for (const [name, start] of starts) {
       // 1. Empty boards, one client (with presence) each.
-      const empty = await measureLoad(start, pool, emptyBoards, async (peer) => {
-        await pool.connect(roomSpecs(Array.from({ length: emptyBoards }, () => newBoardId()), 1, peer.urls))
+      const empty = await measureLoad(start, pool, emptyBoards, emptyBoards, async (peer, boards) => {
+        await pool.connect(roomSpecs(boards, 1, peer.urls))
       })
       // 2. One board with 2,000 realistic shapes, written through the binding by one client that stays.
       const writers: Participant[] = []
-      const big = await measureLoad(start, pool, 1, async (peer) => {
-        const boardId = newBoardId()
-        const writer = await joinAsParticipant(peer.urls[0], boardId)
+      const big = await measureLoad(start, pool, 1, 1, async (peer, [board]) => {
+        const writer = await joinAsParticipant(peer.urls[0], board)
         writers.push(writer)
         writer.store.put(realisticShapes(SHAPES_ON_BIG_BOARD))
         await endFrame(writer.store)
         docBytes = Y.encodeStateAsUpdate(writer.doc).byteLength
         // The server holds the whole board once a fresh client sees every record; a second client stays.
-        await waitForRecords(peer.urls[0], boardId, recordsOf(writer.doc).map.size)
-        await pool.connect(roomSpecs([boardId], 1, peer.urls, false))
+        await waitForRecords(peer.urls[0], board, recordsOf(writer.doc).map.size)
+        await pool.connect(roomSpecs([board], 1, peer.urls, false))
       })
       for (const writer of writers) await leave(writer)
       // 3. Idle connections on one empty board, without presence (see the method note).
-      const idle = await measureLoad(start, pool, idleConnections, async (peer) => {
-        await pool.connect(roomSpecs([newBoardId()], idleConnections, peer.urls, false))
+      const idle = await measureLoad(start, pool, idleConnections, 1, async (peer, [board]) => {
+        await pool.connect(roomSpecs([board], idleConnections, peer.urls, false))
       })
       console.log(`memory ${name}: measured`)
       rows.push([name, `${formatBytes(empty.start.rss)} (heap ${formatBytes(empty.start.heap)})`, cell(empty), cell(big), cell(idle)])
@@ -118,7 +126,9 @@ export async function runMemoryGroup(quick: boolean): Promise<Section> {
   const method =
     `VmRSS of the server process (/proc/<pid>/status) and, in brackets, the part on the V8 heap (JS objects; ` +
     `the rest is buffers, sockets, SQLite's page cache and memory V8 has not given back). Each figure comes from a ` +
-    `fresh server process: warmed up with one client on a throwaway board, read, load applied, read again; the ` +
+    `fresh server process: its boards created first (ours: through \`POST /api/boards\`, before the first read, so ` +
+    `their access records are not counted; the anchor takes any room name), warmed up with one client on a throwaway ` +
+    `board, read, load applied, read again; the ` +
     `table shows the difference. Each read: ${SETTLE_MS / 1000} s after the load settled, a full garbage collection ` +
     `(the server runs with --inspect on loopback; HeapProfiler.collectGarbage), the median of ${RSS_SAMPLES} RSS reads ` +
     `${RSS_SAMPLE_INTERVAL_MS} ms apart, and Runtime.getHeapUsage. ` +

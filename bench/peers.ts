@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { newBoardId } from '../protocol/boardId'
 import { SQLITE_FILE_NAME } from '../server/store/createStore'
 import { freePort, REDIS_SERVER_PATH } from '../tests/support/redis'
-import { startServerProcess, tempDataDir } from '../tests/support/server'
+import { createBoard, startServerProcess, tempDataDir } from '../tests/support/server'
+import type { BenchBoard } from './benchBoard'
 import { inspectorNodeOptions } from './inspector'
 
 /**
@@ -22,7 +24,22 @@ export interface Peer {
   dataDir?: string
   /** Inspector port, when started with `inspect` (lets the memory benchmark collect garbage). */
   inspectPort?: number
+  /** A new board for clients to join: made through our API, a random room name on the anchor. */
+  newBoard(): Promise<BenchBoard>
   stop(): Promise<void>
+}
+
+/** `count` new boards of a peer, one after another (made before anything is measured). */
+export async function newBoards(peer: Peer, count: number): Promise<BenchBoard[]> {
+  const boards: BenchBoard[] = []
+  for (let i = 0; i < count; i++) boards.push(await peer.newBoard())
+  return boards
+}
+
+/** A board made as the app makes one (`POST /api/boards` on `port`); clients join with its participant link. */
+async function createdBoard(port: number): Promise<BenchBoard> {
+  const { boardId, tokens } = await createBoard(port)
+  return { boardId, token: tokens.participant }
 }
 
 /** How long a child process may take to start, or to stop before it is killed. */
@@ -32,9 +49,14 @@ const ANCHOR_PACKAGE = 'node_modules/@y/websocket-server'
 /**
  * Every benchmark client comes from 127.0.0.1 and the largest room has 300 (the idle test 1,000)
  * clients: above our defaults of 200 per board and 500 per address, which are product limits,
- * not what is measured. The anchor has no such limits. Rate limits stay at their defaults.
+ * not what is measured. The same goes for new boards per address (every board of every round is
+ * created from 127.0.0.1). The anchor has no such limits. Rate limits stay at their defaults.
  */
-export const BENCH_SERVER_ENV = { MAX_CONNECTIONS_PER_BOARD: '2000', MAX_CONNECTIONS_PER_IP: '5000' }
+export const BENCH_SERVER_ENV = {
+  MAX_CONNECTIONS_PER_BOARD: '2000',
+  MAX_CONNECTIONS_PER_IP: '5000',
+  MAX_CREATIONS_PER_IP_PER_HOUR: '1000000',
+}
 
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
@@ -90,6 +112,7 @@ export async function startOursSqlite(env: Record<string, string> = {}, inspect 
     pids: [server.child.pid!],
     dataDir,
     inspectPort,
+    newBoard: () => createdBoard(server.port),
     stop: async () => {
       await stopChild(server.child)
       rmSync(dataDir, { recursive: true, force: true })
@@ -108,6 +131,7 @@ export async function startOursNoDisk(): Promise<Peer> {
     name: 'Samenbord, no disk (bench only)',
     urls: [server.url],
     pids: [server.child.pid!],
+    newBoard: () => createdBoard(server.port),
     stop: async () => {
       await stopChild(server.child)
       rmSync(dataDir, { recursive: true, force: true })
@@ -132,6 +156,8 @@ export async function startAnchor(inspect = false): Promise<Peer> {
     urls: [`ws://127.0.0.1:${port}`],
     pids: [child.pid!],
     inspectPort,
+    // It takes any room name and ignores the token parameter.
+    newBoard: async () => ({ boardId: newBoardId() }),
     stop: () => stopChild(child),
   }
 }
@@ -176,6 +202,8 @@ export async function startOursRedis(): Promise<Peer | null> {
     name: 'Samenbord (Redis, 2 instances)',
     urls: instances.map((i) => i.url),
     pids: [...instances.map((i) => i.child.pid!), redis.pid!],
+    // Its access record is in Redis: the link works on both instances.
+    newBoard: () => createdBoard(instances[0].port),
     stop: stopAll,
   }
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { newBoardId } from '../protocol/boardId'
 import { ClientPool, roomSpecs } from './clientPool'
-import { startAnchor, startOursNoDisk, startOursRedis, startOursSqlite, type Peer } from './peers'
+import { newBoards, startAnchor, startOursNoDisk, startOursRedis, startOursSqlite, type Peer } from './peers'
 import { measureServerCosts } from './serverCosts'
 import { formatTable, percentile, type Section } from './stats'
 
@@ -100,7 +99,7 @@ function cpuMs(pids: number[]): number {
  * its share of BURST_EDITS_PER_ROOM at once; remote applies per second until the last arrived.
  */
 export async function measure(pool: ClientPool, peer: Peer, s: Scenario, pacedEdits: number): Promise<Sample> {
-  const rooms = Array.from({ length: s.rooms }, () => newBoardId())
+  const rooms = await newBoards(peer, s.rooms)
   await pool.connect(roomSpecs(rooms, s.clientsPerRoom, peer.urls))
   const [serverBefore, clientsBefore, pacedStart] = [cpuMs(peer.pids), cpuMs(pool.pids), performance.now()]
   const paced = await pool.all<{ latencies: number[] }>({ cmd: 'paced', edits: pacedEdits, intervalMs: s.intervalMs })
