@@ -202,7 +202,8 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
     `and ${(50 * 9 * 1000) / PACED_INTERVAL_MS} remote applies/s: server and load generator alone then keep one to one and a ` +
     `half of the 2 cores busy (last two columns), so with the other work on this shared machine that row runs ` +
     `near the machine's limit and its tail changes from run to run; the ${MANY_ROOMS_INTERVAL_MS} ms row is the many-room comparison. Our server runs with its default rate limits and ` +
-    `MAX_CONNECTIONS_PER_BOARD/MAX_CONNECTIONS_PER_IP raised (every client comes from 127.0.0.1). ` +
+    `MAX_CONNECTIONS_PER_BOARD/MAX_CONNECTIONS_PER_IP/MAX_CREATIONS_PER_IP_PER_HOUR raised (every client comes from 127.0.0.1); ` +
+    `its boards are created through \`POST /api/boards\` before a scenario's clients connect, and they join with the participant token (the anchor takes any room name). ` +
     (wanted('nodisk')
       ? '"No disk" is our same server with its store in memory (server/store/memoryStore.ts, not a product mode): it relays at once, like the anchor, so the difference to our SQLite row is what writing each update to disk before relaying it costs. '
       : '') +
