@@ -19,6 +19,8 @@ export interface DurableLogOptions {
   onStored(update: Uint8Array, origin: unknown): void
   /** Storing the sender's update failed (it is kept and retried): tell the sender. */
   onStoreFailure(origin: unknown): void
+  /** Everything that had failed to store is stored now (see `hasUnstored`). */
+  onAllStored(): void
 }
 
 /** Writes waiting for one store commit, run in the order they were made. */
@@ -149,8 +151,11 @@ export class DurableLog {
     const merged = parts.length === 1 ? parts[0] : Y.mergeUpdates(parts)
     this.write(
       () => this.store.append(this.roomId, merged),
-      // Earlier writers never had their own update echoed; they apply it as a no-op.
-      () => this.options.onStored(merged, earlier.length > 0 ? undefined : origin),
+      () => {
+        // Earlier writers never had their own update echoed; they apply it as a no-op.
+        this.options.onStored(merged, earlier.length > 0 ? undefined : origin)
+        if (earlier.length > 0 && this.unstored.length === 0) this.options.onAllStored()
+      },
       (error) => this.onStoreFailure(error, merged, origin),
     )
   }
@@ -269,6 +274,7 @@ export class DurableLog {
         if (unstoredAtStart.length > 0) {
           this.unstored = this.unstored.filter((u) => !unstoredAtStart.includes(u))
           this.options.onStored(Y.mergeUpdates(unstoredAtStart), undefined)
+          if (this.unstored.length === 0) this.options.onAllStored()
         }
       },
       (error) => {

@@ -86,6 +86,11 @@ export class Room {
   private incomingCost = 0
   /** `log.appendCount` when a refused change last made the room compact. */
   private lastLimitCompaction = Number.NEGATIVE_INFINITY
+  /**
+   * Sync step 1s answered once the store has taken what failed to store: the answer would carry
+   * those updates, and nothing is relayed before it is stored.
+   */
+  private readonly waitingForStore: { conn: RelayConnection; stateVector: Uint8Array }[] = []
 
   private constructor(
     readonly boardId: string,
@@ -102,6 +107,11 @@ export class Room {
       onStoreFailure: (origin) => {
         const conn = origin as RelayConnection | undefined
         if (conn && this.connections.has(conn)) conn.close(CloseCode.InternalError, 'storage unavailable')
+      },
+      onAllStored: () => {
+        for (const { conn, stateVector } of this.waitingForStore.splice(0)) {
+          if (this.connections.has(conn)) conn.send(syncStep2Message(this.doc, stateVector), { wholeBoard: true })
+        }
       },
     })
     this.doc.on('update', this.onDocUpdate)
@@ -155,6 +165,8 @@ export class Room {
 
   removeConnection(conn: RelayConnection): void {
     this.connections.delete(conn)
+    const waiting = this.waitingForStore.findIndex((w) => w.conn === conn)
+    if (waiting >= 0) this.waitingForStore.splice(waiting, 1)
     // What is still pending now was sent by someone whose missing changes did not follow; a real
     // client that is still here sends them again on its next sync.
     dropPending(this.doc)
@@ -190,7 +202,9 @@ export class Room {
     const syncType = decoding.readVarUint(decoder)
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       this.takeExpensiveRequest(conn)
-      conn.send(syncStep2Message(this.doc, decoding.readVarUint8Array(decoder)), { wholeBoard: true })
+      const stateVector = decoding.readVarUint8Array(decoder)
+      if (this.log.hasUnstored) this.waitingForStore.push({ conn, stateVector })
+      else conn.send(syncStep2Message(this.doc, stateVector), { wholeBoard: true })
       return
     }
     if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
