@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -15,26 +15,14 @@ import { SqliteBoardStore } from '../../server/store/sqliteStore'
 import { closeClient } from '../support/clients'
 import { manyEntriesUpdate, nestedValueUpdate } from '../support/hostileUpdates'
 import { awarenessFrame, updateFrame } from '../support/rawFrames'
-import { connectClient, createBoard, rawSocket, roomUrl, startServer, startServerProcess, tempDataDir, whenSynced } from '../support/server'
+import { useTeardown } from '../support/lifecycle'
+import { createBoard, roomUrl, startServer, tempDataDir, whenSynced } from '../support/server'
 
-const cleanups: Array<() => unknown> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-async function server(env: Record<string, string> = {}) {
-  const s = await startServer(env)
-  cleanups.push(() => s.server.close())
-  return s
-}
-function client(...args: Parameters<typeof connectClient>) {
-  const c = connectClient(...args)
-  cleanups.push(() => closeClient(c))
-  return c
-}
+const teardown = useTeardown()
+const { server, client, raw, defer } = teardown
 /** A raw socket that sends `frames` once open and resolves with how it was closed. */
 async function sendRaw(url: string, frames: Uint8Array[]) {
-  const socket = rawSocket(url)
-  cleanups.push(() => socket.ws.terminate())
+  const socket = raw(url)
   await socket.opened
   for (const frame of frames) socket.ws.send(frame)
   return socket.closed
@@ -97,7 +85,7 @@ describe('hostile input cannot destroy a board', () => {
       disableBc: true,
       params: { t: board.tokens.facilitator },
     })
-    cleanups.push(() => closeClient(facilitator))
+    defer(() => closeClient(facilitator))
     await whenSynced(facilitator.provider)
     await vi.waitFor(() => expect(facilitator.doc.getMap(ROOM_META_MAP).get(UNREADABLE_UPDATES_KEY)).toBe(1))
     closeClient(reader)
@@ -129,8 +117,7 @@ describe('hostile input cannot destroy a board', () => {
     notes(writer.doc).set('n1', 'blijft')
     let code = 0
     for (let round = 0; round < 40 && code === 0; round++) {
-      const socket = rawSocket(roomUrl(url, board))
-      cleanups.push(() => socket.ws.terminate())
+      const socket = raw(roomUrl(url, board))
       await socket.opened
       socket.ws.send(updateFrame(manyEntriesUpdate(5_000, { client: 1000 + round })))
       code = await Promise.race([socket.closed.then((c) => c.code), new Promise<number>((r) => setTimeout(() => r(0), 300))])
@@ -152,8 +139,7 @@ describe('hostile input cannot destroy a board', () => {
       holders.push(holder)
       await whenSynced(holder.provider)
       for (let round = 0; round < 5; round++) {
-        const socket = rawSocket(roomUrl(url, board))
-        cleanups.push(() => socket.ws.terminate())
+        const socket = raw(roomUrl(url, board))
         await socket.opened
         socket.ws.send(updateFrame(manyEntriesUpdate(8_000, { client: 100 * i + round })))
         codes.push(await Promise.race([socket.closed.then((c) => c.code), new Promise<number>((r) => setTimeout(() => r(0), 400))]))
@@ -185,8 +171,7 @@ describe('no board without a link, no place without a token', () => {
   it('sockets without a token take no place: honest participants still join, and a full board lets them retry (1013)', async () => {
     const { url, port } = await server({ MAX_CONNECTIONS_PER_BOARD: '4', MAX_CONNECTIONS_PER_IP: '6' })
     const board = await createBoard(port)
-    const strangers = Array.from({ length: 40 }, () => rawSocket(`${url}/${board.boardId}`))
-    for (const s of strangers) cleanups.push(() => s.ws.terminate())
+    const strangers = Array.from({ length: 40 }, () => raw(`${url}/${board.boardId}`))
     const codes = await Promise.all(strangers.map((s) => s.closed.then((c) => c.code)))
     expect(new Set(codes)).toEqual(new Set([CloseCode.Forbidden]))
     const honest = Array.from({ length: 4 }, () => client(url, board))
@@ -285,7 +270,7 @@ describe('a store that fails or is locked', () => {
     await Promise.all([whenSynced(writer.provider), whenSynced(reader.provider)])
     const { default: Database } = await import('better-sqlite3')
     const locker = new Database(join(dataDir, SQLITE_FILE_NAME))
-    cleanups.push(() => locker.close())
+    defer(() => locker.close())
     locker.exec('BEGIN EXCLUSIVE')
     const delay = monitorEventLoopDelay({ resolution: 10 })
     delay.enable()
@@ -308,18 +293,16 @@ describe('a store that fails or is locked', () => {
 describe('a server with little memory', () => {
   it('six boards filled to the limit do not kill a server started with --max-old-space-size=512', async () => {
     const dataDir = tempDataDir()
-    const proc = await startServerProcess(dataDir, { NODE_OPTIONS: '--max-old-space-size=512' })
-    cleanups.push(() => proc.child.kill('SIGKILL'))
+    const { serverProcess } = teardown
+    const proc = await serverProcess(dataDir, { NODE_OPTIONS: '--max-old-space-size=512' })
     const boards = await Promise.all(Array.from({ length: 6 }, () => createBoard(proc.port)))
     const codes = new Set<number>()
     for (const [i, board] of boards.entries()) {
       // A reader keeps the board loaded (it reads and drops what it gets, as a browser tab would).
-      const holder = rawSocket(roomUrl(proc.url, board, 'viewer'))
-      cleanups.push(() => holder.ws.terminate())
+      const holder = raw(roomUrl(proc.url, board, 'viewer'))
       await holder.opened
       // More than the board may hold, in one go; the connection is closed at the first refusal.
-      const socket = rawSocket(roomUrl(proc.url, board))
-      cleanups.push(() => socket.ws.terminate())
+      const socket = raw(roomUrl(proc.url, board))
       await socket.opened
       for (let round = 0; round < 20; round++) socket.ws.send(updateFrame(manyEntriesUpdate(9_000, { client: 1000 * i + round })))
       codes.add((await socket.closed).code)
