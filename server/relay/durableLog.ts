@@ -1,14 +1,14 @@
 import * as Y from 'yjs'
 import type { BoardStore } from '../store/boardStore'
+import { loadStoredRows } from './loadStoredRows'
 import { splitUpdate } from './splitUpdate'
-import { MalformedUpdate, RefusedUpdate } from './updateReader'
 import type { LogFn } from '../log'
 import type { MemoryBudget } from './memoryBudget'
 
+export { BoardNotLoadable } from './loadStoredRows'
+
 /** Wait before writing updates again after the store failed, in milliseconds. */
 export const STORE_RETRY_MS = 1000
-/** Longest stretch the loading of a board keeps the event loop, in milliseconds; then it yields. */
-export const LOAD_SLICE_MS = 40
 
 export interface DurableLogOptions {
   compactAfterUpdates: number
@@ -29,8 +29,6 @@ interface WriteBatch {
   callbacks: { after: () => void; onError: (e: unknown) => void }[]
 }
 
-/** The store refused or failed a load that must not open the board half. */
-export class BoardNotLoadable extends Error {}
 
 /**
  * One room's update log in the store, between the room's Y.Doc and the disk: every update is
@@ -73,42 +71,11 @@ export class DurableLog {
    * an update, or one that breaks today's rules) is skipped, kept and counted in `unreadableRows`.
    */
   async load(doc: Y.Doc, origin: unknown): Promise<void> {
-    const rows = await this.store.load(this.roomId)
-    let sliceStart = performance.now()
-    for (const [i, row] of rows.entries()) {
-      let pieces: Uint8Array[]
-      let cost: number
-      try {
-        ;({ pieces, facts: { cost } } = splitUpdate(row))
-      } catch (error) {
-        if (!(error instanceof MalformedUpdate || error instanceof RefusedUpdate)) throw error
-        this.unreadableRows++
-        this.options.log('UNREADABLE STORED UPDATE KEPT: not applied, the board will not be compacted until it is looked at', {
-          boardId: this.roomId,
-          row: i,
-          bytes: row.byteLength,
-          error: error.message,
-        })
-        continue
-      }
-      if (!this.options.budget.tryReserve(cost)) throw new BoardNotLoadable('not enough memory to load this board now')
-      this.storedCost += cost
-      this.storedBytes += row.byteLength
-      for (const piece of pieces) {
-        try {
-          Y.applyUpdate(doc, piece, origin)
-        } catch (error) {
-          this.unreadableRows++
-          this.options.log('UNREADABLE STORED UPDATE KEPT: Yjs could not apply it', { boardId: this.roomId, row: i, error: String(error) })
-          break
-        }
-        if (performance.now() - sliceStart > LOAD_SLICE_MS) {
-          await new Promise((resolve) => setImmediate(resolve))
-          sliceStart = performance.now()
-        }
-      }
-    }
-    this.updatesSinceCompaction = rows.length > 1 ? rows.length : 0
+    const loaded = await loadStoredRows(this.store, this.roomId, doc, origin, this.options)
+    this.storedBytes += loaded.bytes
+    this.storedCost += loaded.cost
+    this.unreadableRows += loaded.unreadableRows
+    this.updatesSinceCompaction = loaded.rows > 1 ? loaded.rows : 0
   }
 
   /**

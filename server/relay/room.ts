@@ -4,30 +4,20 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
 import { MessageType } from '../../protocol/messages'
-import { canWrite } from '../../protocol/roles'
 import type { LogFn } from '../log'
 import type { BoardStore } from '../store/boardStore'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessDecoding'
-import { changesDocument } from './changesDocument'
 import type { RelayConnection } from './connection'
 import { DurableLog } from './durableLog'
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from './encoding'
 import { ProtocolError } from './errors'
-import { inspectUpdate, type UpdateFacts } from './inspectUpdate'
+import { inspectUpdate } from './inspectUpdate'
 import type { MemoryBudget } from './memoryBudget'
+import { dropPending, MAX_PENDING_UPDATE_BYTES, pendingBytes } from './pendingStructs'
 import { PresenceOwners } from './presenceOwners'
 import { TokenBucket } from './rateLimiter'
-import { MAX_STRUCTS_PER_PIECE } from './splitUpdate'
-import { RefusedUpdate } from './updateReader'
+import { WriteGate, type RoomLimits } from './writeGate'
 
-/** Pending (not yet integrable) update bytes a board may hold while their dependencies arrive. */
-export const MAX_PENDING_UPDATE_BYTES = 256 * 1024
-/**
- * Most structs one change may bring: applying one takes 3–6 µs, so this keeps one message under
- * ~60 ms of the event loop. A paste of 1,000 notes is a few structs (Yjs merges a client's
- * consecutive inserts into one); only hostile or machine-made updates come near it.
- */
-export const MAX_STRUCTS_PER_UPDATE = MAX_STRUCTS_PER_PIECE
 /**
  * Requests that make the server encode the whole board or everyone's presence (sync step 1,
  * presence query): a client sends one when it connects. Per connection, a burst of this many,
@@ -35,15 +25,8 @@ export const MAX_STRUCTS_PER_UPDATE = MAX_STRUCTS_PER_PIECE
  */
 export const EXPENSIVE_REQUEST_BURST = 8
 export const EXPENSIVE_REQUEST_INTERVAL_MS = 5_000
-/** A room over its limit is compacted to see whether history made it so, at most once per this many updates. */
-export const MIN_UPDATES_BETWEEN_LIMIT_COMPACTIONS = 50
 
-export interface RoomLimits {
-  /** Largest stored size, in encoded bytes. */
-  maxBytes: number
-  /** Largest estimated memory (see inspectUpdate). */
-  maxMemoryBytes: number
-}
+export type { RoomLimits }
 
 export interface RoomOptions {
   limits: RoomLimits
@@ -60,15 +43,6 @@ const FROM_SERVER = Symbol('from-server')
 /** Origin of updates and presence from other server instances (stored by them already). */
 const FROM_PEER = Symbol('from-peer')
 
-function pendingBytes(doc: Y.Doc): number {
-  return (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0)
-}
-
-function dropPending(doc: Y.Doc): void {
-  doc.store.pendingStructs = null
-  doc.store.pendingDs = null
-}
-
 /**
  * One loaded room (a board, its facilitation room or a private room): its Y.Doc, everyone's
  * presence, its connections. It decides what each message may do, and checks what a change
@@ -84,8 +58,7 @@ export class Room {
   private unsubscribe: (() => void) | null = null
   /** The estimated memory of the update being applied, until its doc update has been stored. */
   private incomingCost = 0
-  /** `log.appendCount` when a refused change last made the room compact. */
-  private lastLimitCompaction = Number.NEGATIVE_INFINITY
+  private readonly gate: WriteGate
   /**
    * Sync step 1s answered once the store has taken what failed to store: the answer would carry
    * those updates, and nothing is relayed before it is stored.
@@ -114,6 +87,7 @@ export class Room {
         }
       },
     })
+    this.gate = new WriteGate(boardId, this.doc, this.log, options.limits, options.budget, options.log)
     this.doc.on('update', this.onDocUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
   }
@@ -214,33 +188,9 @@ export class Room {
   }
 
   private applyClientUpdate(conn: RelayConnection, update: Uint8Array): void {
-    // Read without being applied first: what it would cost, and whether a fresh process (or a
-    // joining browser) could read it back. Cheap: no objects are built.
-    let facts: UpdateFacts
-    try {
-      facts = inspectUpdate(update)
-    } catch (error) {
-      if (error instanceof RefusedUpdate) throw new ProtocolError(CloseCode.UpdateRefused, error.message)
-      throw new ProtocolError(CloseCode.MalformedMessage, `update could not be read: ${String(error)}`)
-    }
-    // Who may write is decided by the link and the room alone (facilitator-only state has a room
-    // of its own), so a writer's update needs no look at where it lands.
-    if (!canWrite(conn.role)) {
-      // A view-only client still answers our sync step 1; an answer that changes nothing is fine.
-      if (facts.structs > 0 || changesDocument(this.doc, update)) {
-        throw new ProtocolError(CloseCode.Forbidden, 'this link may only view the board')
-      }
-      return
-    }
-    if (facts.structs > MAX_STRUCTS_PER_UPDATE) {
-      throw new ProtocolError(CloseCode.UpdateRefused, `more than ${MAX_STRUCTS_PER_UPDATE} items in one change`)
-    }
-    this.checkLimits(update.byteLength, facts.cost)
-    if (!this.options.budget.tryReserve(facts.cost)) {
-      this.options.log('memory for loaded boards is full', { boardId: this.boardId, used: this.options.budget.usedBytes })
-      throw new ProtocolError(CloseCode.TryAgainLater, 'the server is full; try again later')
-    }
-    this.incomingCost = facts.cost
+    const cost = this.gate.admit(conn.role, update)
+    if (cost === null) return
+    this.incomingCost = cost
     try {
       Y.applyUpdate(this.doc, update, conn)
     } catch (error) {
@@ -248,9 +198,6 @@ export class Room {
     } finally {
       this.releaseIncoming()
     }
-    // Yjs keeps an update that builds on changes it has not seen as "pending". A real client's
-    // edit can overtake its own sync step 2 by a message, so a little is normal; more means the
-    // changes it builds on will never come, and it would be served to everyone and stored.
     if (pendingBytes(this.doc) > MAX_PENDING_UPDATE_BYTES) {
       dropPending(this.doc)
       throw new ProtocolError(CloseCode.MalformedMessage, 'update depends on changes the server does not have')
@@ -261,19 +208,6 @@ export class Room {
   private releaseIncoming(): void {
     if (this.incomingCost > 0) this.options.budget.release(this.incomingCost)
     this.incomingCost = 0
-  }
-
-  /** Refuses a change that would take the room past its limits (after compacting, if history may be the cause). */
-  private checkLimits(bytes: number, cost: number): void {
-    const { maxBytes, maxMemoryBytes } = this.options.limits
-    const over = () => this.log.storedBytes + bytes > maxBytes || this.log.storedCost + cost > maxMemoryBytes
-    if (!over()) return
-    // Not on every refused message: a client reconnecting to retry must not make us compact each time.
-    if (this.log.updatesSinceCompaction > 0 && this.log.appendCount - this.lastLimitCompaction >= MIN_UPDATES_BETWEEN_LIMIT_COMPACTIONS) {
-      this.lastLimitCompaction = this.log.appendCount
-      void this.log.compact(this.doc)
-    }
-    if (over()) throw new ProtocolError(CloseCode.BoardTooBig, 'board size limit reached')
   }
 
   private handleAwareness(conn: RelayConnection, update: Uint8Array): void {
