@@ -82,7 +82,10 @@ export async function fuzz(): Promise<FuzzResult> {
       'garbage state vector; valid updates whose items hang off structs the server never saw (*danglingUpdate*) ' +
       "or that start past a gap in their sender's clock (*clockGapUpdate*); awareness states " +
       'past 64 KiB or with more than 16 entries (some just under the limit); presence sent for an honest ' +
-      "client's id; presence with invalid JSON; floods of query-awareness; text frames; frames past " +
+      "client's id; presence with invalid JSON; floods of query-awareness; text frames; values nested past " +
+      'the depth limit (*nestedValue*, up to 20,000 deep) and nested shared types (*nestedType*); more small map ' +
+      'entries in one change than one message may bring (*manySmallItems*); one connection introducing presence id ' +
+      'after presence id (*presenceFlood*) or presence nested past 32 (*deepPresence*); frames past ' +
       'MAX_MESSAGE_BYTES. Afterwards the server must answer /healthz, and the honest clients must agree with ' +
       'each other and with a fresh client. RSS is VmRSS of the server process (from /proc) after the honest ' +
       'clients joined and at the end; peak is VmHWM. *Unusable bytes served*: the changes a fresh client got ' +

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../server/config'
-import { FRAME_KINDS } from '../support/fuzzFrames'
+import { FRAME_KINDS, type FrameKind } from '../support/fuzzFrames'
 import { runFuzz } from '../support/fuzzRun'
 import { useTeardown } from '../support/lifecycle'
 import { BYTES_PER_MIB } from '../support/processStats'
@@ -43,5 +43,16 @@ describe('fuzzing: hostile frames close only the sender', () => {
     expect(Object.keys(result.byKind.foreignAwareness.outcomes)).toEqual(['answered'])
     expect(Object.keys(result.byKind.textFrame.outcomes)).toEqual(['close 4400'])
     expect(Object.keys(result.byKind.invalidJsonAwareness.outcomes)).toEqual(['close 4400'])
+    // What would have destroyed a board or exhausted the server is refused, never applied.
+    const refusedWith: Partial<Record<FrameKind, string>> = {
+      nestedValue: 'close 4422',
+      nestedType: 'close 4422',
+      manySmallItems: 'close 4422',
+      presenceFlood: 'close 4432',
+      deepPresence: 'close 4400',
+    }
+    for (const [kind, outcome] of Object.entries(refusedWith)) {
+      for (const seen of Object.keys(result.byKind[kind as FrameKind].outcomes)) expect(seen, kind).toBe(outcome)
+    }
   }, TEST_TIMEOUT_MS)
 })

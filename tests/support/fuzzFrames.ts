@@ -2,7 +2,11 @@ import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { MessageType } from '../../protocol/messages'
-import { MAX_AWARENESS_ENTRIES, MAX_AWARENESS_STATE_BYTES } from '../../server/relay/awarenessDecoding'
+import { MAX_AWARENESS_DEPTH, MAX_AWARENESS_ENTRIES, MAX_AWARENESS_STATE_BYTES } from '../../server/relay/awarenessDecoding'
+import { MAX_VALUE_DEPTH } from '../../server/relay/inspectUpdate'
+import { MAX_CLIENT_IDS_PER_CONNECTION } from '../../server/relay/presenceOwners'
+import { MAX_STRUCTS_PER_UPDATE } from '../../server/relay/writeGate'
+import { manyEntriesUpdate, nestedValueUpdate } from './hostileUpdates'
 import { randomEdit } from './editing'
 import { seededRandom } from './random'
 import { QUERY_AWARENESS_FRAME, awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './rawFrames'
@@ -132,6 +136,30 @@ const kinds = {
     repeat(rng, 1, 3, () => awarenessFrame([{ clientId: randomClientId(rng), clock: 1, json: rng.pick(NOT_JSON) }])),
   queryFlood: (rng: Random) => repeat(rng, 20, 1000, () => QUERY_AWARENESS_FRAME), // past the rate limit's burst at times
   textFrame: (rng: Random) => repeat(rng, 1, 3, () => rng.pick(['hello', '\u0000\u0001', '{"type":"sync"}', 'x'.repeat(between(rng, 1, 2000))])),
+  // A value nested deeper than the relay accepts (up to far past any stack): 4422, nothing stored.
+  nestedValue: (rng: Random) => [updateFrame(nestedValueUpdate(between(rng, MAX_VALUE_DEPTH + 1, 20_000), { client: randomClientId(rng) }))],
+  nestedType: (rng: Random) => {
+    const doc = new Y.Doc()
+    doc.clientID = randomClientId(rng)
+    let map = doc.getMap('m')
+    for (let d = between(rng, 1, 50); d > 0; d--) {
+      const inner = new Y.Map<unknown>()
+      map.set('inner', inner)
+      map = inner as Y.Map<unknown>
+    }
+    return [updateFrame(Y.encodeStateAsUpdate(doc))]
+  },
+  // Cheap to send, costly to hold: more small map entries in one change than one message may bring.
+  manySmallItems: (rng: Random) => [updateFrame(manyEntriesUpdate(between(rng, MAX_STRUCTS_PER_UPDATE + 1, 3 * MAX_STRUCTS_PER_UPDATE), { client: randomClientId(rng) }))],
+  // One connection introducing presence id after presence id, each just under the size limit.
+  presenceFlood: (rng: Random) =>
+    repeat(rng, MAX_CLIENT_IDS_PER_CONNECTION + 1, 60, () =>
+      awarenessFrame([{ clientId: randomClientId(rng), clock: 1, json: JSON.stringify({ blob: 'x'.repeat(between(rng, 100, MAX_AWARENESS_STATE_BYTES - 100)) }) }]),
+    ),
+  deepPresence: (rng: Random) => {
+    const depth = between(rng, MAX_AWARENESS_DEPTH + 1, 30_000)
+    return [awarenessFrame([{ clientId: randomClientId(rng), clock: 1, json: '['.repeat(depth) + ']'.repeat(depth) }])]
+  },
   oversized: (rng: Random, context: FuzzContext) => [
     concat([MessageType.Sync, 2], varUint(context.maxMessageBytes * 2), new Uint8Array(between(rng, context.maxMessageBytes, context.maxMessageBytes * 3))),
   ],
@@ -154,6 +182,11 @@ const WEIGHTS: Record<FrameKind, number> = {
   invalidJsonAwareness: 8,
   queryFlood: 0.2,
   textFrame: 8,
+  nestedValue: 2,
+  nestedType: 1,
+  manySmallItems: 0.5,
+  presenceFlood: 1,
+  deepPresence: 1,
   oversized: 0.3,
 }
 
