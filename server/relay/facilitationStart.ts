@@ -27,12 +27,6 @@ export function firstFacilitationState(boardDoc: Y.Doc | null): Uint8Array {
   return Y.encodeStateAsUpdate(room)
 }
 
-/** Whether an update (e.g. a merged log) holds nothing at all. */
-export function isEmptyUpdate(update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update)
-  return structs.length === 0 && ds.clients.size === 0
-}
-
 /** A Y.Doc with the given state. */
 export function docFromState(state: Uint8Array): Y.Doc {
   const doc = new Y.Doc()
@@ -59,11 +53,13 @@ export class FacilitationStart {
     private readonly rooms: RoomsView,
   ) {}
 
-  /** A facilitation room that was never started answers with the state it will start with. */
-  async storedOrFirstState(roomId: string, stored: Uint8Array): Promise<Uint8Array> {
+  /**
+   * The state of a room with nothing stored: a facilitation room that was never started answers
+   * with the state it will start with; any other room is empty.
+   */
+  async startingState(roomId: string): Promise<Uint8Array> {
     const boardId = boardOfFacilitationRoom(roomId)
-    if (boardId && isEmptyUpdate(stored)) return this.firstStateOf(boardId)
-    return stored
+    return boardId ? this.firstStateOf(boardId) : Y.encodeStateAsUpdate(new Y.Doc())
   }
 
   /** The state a board's facilitation room starts with, from the board's current state. */
@@ -82,7 +78,7 @@ export class FacilitationStart {
     // An open (or opening) room starts itself; waiting for it here could wait for this very board.
     if (this.rooms.openRoom(roomId)) return
     await this.rooms.unloaded(roomId)
-    if (isEmptyUpdate(Y.mergeUpdates(await this.store.load(roomId)))) {
+    if ((await this.store.load(roomId)).length === 0) {
       await this.store.append(roomId, firstFacilitationState(boardDoc))
     }
   }

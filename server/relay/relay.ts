@@ -4,7 +4,7 @@ import { privateRoomPrefix, type RoomAddress, type RoomKind } from '../../protoc
 import type { LogFn } from '../log'
 import type { BoardStore } from '../store/boardStore'
 import type { RelayConnection } from './connection'
-import { BoardNotLoadable } from './durableLog'
+import { BoardNotLoadable, loadStoredRows } from './loadStoredRows'
 import { ProtocolError } from './errors'
 import { FacilitationStart } from './facilitationStart'
 import { scheduleIdleGc } from './idleGc'
@@ -78,7 +78,15 @@ export class Relay {
     const room = this.rooms.get(roomId)
     if (room) return Y.encodeStateAsUpdate((await room).doc)
     await this.unloading.get(roomId)
-    return this.facilitation.storedOrFirstState(roomId, Y.mergeUpdates(await this.store.load(roomId)))
+    // Read as a load reads it: piece by piece, within the memory budget, past unreadable rows.
+    const doc = new Y.Doc()
+    const loaded = await loadStoredRows(this.store, roomId, doc, null, this.options)
+    try {
+      return doc.store.clients.size === 0 ? this.facilitation.startingState(roomId) : Y.encodeStateAsUpdate(doc)
+    } finally {
+      this.options.budget.release(loaded.cost)
+      doc.destroy()
+    }
   }
 
   private limitsOf(kind: RoomKind): RoomLimits {

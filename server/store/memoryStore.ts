@@ -8,7 +8,7 @@ import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
  */
 export class MemoryBoardStore implements BoardStore {
   readonly kind = 'memory (tests and benchmarks only)'
-  readonly ordersWrites = true
+  readonly ordersWrites: boolean = true
   private readonly logs = new Map<string, Uint8Array[]>()
   private readonly snapshots = new Map<string, StoredSnapshot[]>()
   private readonly access = new Map<string, AccessRecord>()

@@ -93,6 +93,15 @@ describe('hostile input cannot destroy a board', () => {
     expect(rows()).toBe(stored + 6) // not compacted: the unreadable row is still there
     const loaded = await second.server.store.load(board.boardId)
     expect(loaded.some((row) => row.byteLength === nestedValueUpdate(7_000).byteLength)).toBe(true)
+    // A copy and a snapshot of the unloaded board read it as a load does: everything but that row.
+    const api = `http://127.0.0.1:${second.port}/api/boards`
+    const copyRes = await fetch(`${api}?copyFrom=${board.boardId}&t=${board.tokens.facilitator}`, { method: 'POST' })
+    expect(copyRes.status).toBe(201)
+    const copy = client(second.url, (await copyRes.json()) as typeof board)
+    await whenSynced(copy.provider)
+    expect(notes(copy.doc).get('n1')).toBe('bewaard')
+    const snapshot = await fetch(`${api}/${board.boardId}/snapshots?t=${board.tokens.facilitator}`, { method: 'POST', body: JSON.stringify({ name: 'na' }) })
+    expect(snapshot.status).toBe(201)
   })
 
   it('refuses nested shared types and sub-documents (4422)', async () => {
