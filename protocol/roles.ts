@@ -1,3 +1,4 @@
+import { digest as sha256 } from 'lib0/hash/sha256'
 import { toBase64Url } from './boardId'
 import type { RoomKind } from './paths'
 
@@ -22,19 +23,19 @@ export function newToken(): string {
 /**
  * The participant and viewer tokens follow from the facilitator token (SHA-256 of it and the
  * role), so the facilitator link is the master key: wherever it is opened, it can show the other
- * two links; theirs reveal nothing of it.
+ * two links; theirs reveal nothing of it. lib0's SHA-256, not `crypto.subtle`: a school server on
+ * plain http is an insecure context, where browsers give no `crypto.subtle`.
  */
-export async function deriveToken(facilitatorToken: string, role: Exclude<Role, 'facilitator'>): Promise<string> {
+export function deriveToken(facilitatorToken: string, role: Exclude<Role, 'facilitator'>): string {
   const data = new TextEncoder().encode(`samenbord:${role}:${facilitatorToken}`)
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data))
-  return toBase64Url(digest.subarray(0, TOKEN_BYTES))
+  return toBase64Url(sha256(data).subarray(0, TOKEN_BYTES))
 }
 
-export async function tokensFromFacilitator(facilitator: string): Promise<Record<Role, string>> {
+export function tokensFromFacilitator(facilitator: string): Record<Role, string> {
   return {
     facilitator,
-    participant: await deriveToken(facilitator, 'participant'),
-    viewer: await deriveToken(facilitator, 'viewer'),
+    participant: deriveToken(facilitator, 'participant'),
+    viewer: deriveToken(facilitator, 'viewer'),
   }
 }
 

@@ -15,13 +15,12 @@ export function ShareButton({ boardId, role, token }: { boardId: string; role: R
   useEffect(() => {
     const origin = location.origin
     if (role === 'facilitator' && token) {
-      tokensFromFacilitator(token).then((tokens) => {
-        rememberBoard(boardId, tokens)
-        setLinks({
-          facilitator: boardLink(origin, boardId, tokens.facilitator),
-          participant: boardLink(origin, boardId, tokens.participant),
-          viewer: boardLink(origin, boardId, tokens.viewer),
-        })
+      const tokens = tokensFromFacilitator(token)
+      rememberBoard(boardId, tokens)
+      setLinks({
+        facilitator: boardLink(origin, boardId, tokens.facilitator),
+        participant: boardLink(origin, boardId, tokens.participant),
+        viewer: boardLink(origin, boardId, tokens.viewer),
       })
     } else {
       setLinks({ [role]: token ? boardLink(origin, boardId, token) : `${origin}/b/${boardId}` })

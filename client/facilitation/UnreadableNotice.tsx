@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import type * as Y from 'yjs'
 import { ROOM_META_MAP, UNREADABLE_UPDATES_KEY } from '../../protocol/facilitationRoom'
-import { useYMapValue } from '../hooks/useYMapValue'
+import { useYMapSnapshot } from '../hooks/useYMapSnapshot'
 import { texts } from '../i18n'
 
 /**
@@ -10,7 +10,7 @@ import { texts } from '../i18n'
  */
 export function UnreadableNotice({ facilitationDoc }: { facilitationDoc: Y.Doc }) {
   const meta = useMemo(() => facilitationDoc.getMap(ROOM_META_MAP), [facilitationDoc])
-  const count = useYMapValue<number>(meta, UNREADABLE_UPDATES_KEY)
+  const count = useYMapSnapshot(meta, (m) => m.get(UNREADABLE_UPDATES_KEY))
   if (typeof count !== 'number' || count <= 0) return null
   return (
     <p className="board-notice board-notice-warning" role="alert" data-testid="unreadable-updates">

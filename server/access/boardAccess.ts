@@ -9,7 +9,7 @@ export function hashToken(token: string): string {
 }
 
 export async function newAccess(): Promise<{ tokens: Record<Role, string>; record: AccessRecord }> {
-  const tokens = await tokensFromFacilitator(newToken())
+  const tokens = tokensFromFacilitator(newToken())
   const record = {
     facilitator: hashToken(tokens.facilitator),
     participant: hashToken(tokens.participant),
