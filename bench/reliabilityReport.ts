@@ -21,7 +21,7 @@ const INTRO =
   'sockets.\n'
 
 /** Section ids in the order they appear in the file; `ci-checks` and `findings` are written by hand. */
-const SECTION_ORDER = ['crash-safety', 'fuzz', 'soak', 'ci-checks', 'findings']
+const SECTION_ORDER = ['crash-safety', 'fuzz', 'attacks', 'soak', 'ci-checks', 'findings']
 
 /** "date, commit, machine" for the line under each section title. */
 export function runContext(): string {
