@@ -1,28 +1,15 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect, useMemo, useState } from 'react'
-import {
-  computed,
-  createTLStore,
-  createUserId,
-  defaultBindingUtils,
-  defaultShapeUtils,
-  PeopleMenu,
-  Tldraw,
-  UserRecordType,
-  type Editor,
-  type TLComponents,
-} from 'tldraw'
+import { createTLStore, defaultBindingUtils, defaultShapeUtils, PeopleMenu, Tldraw, type Editor, type TLComponents } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { TemplateStep } from '../../templates/types'
 import { BoardOverlay } from '../facilitation/BoardOverlay'
 import { FacilitationBar } from '../facilitation/FacilitationBar'
 import { Facilitation } from '../facilitation/facilitationState'
-import { isPrivateRecord, PrivateNotes } from '../facilitation/privateWriting'
 import { syncServerClock } from '../facilitation/serverClock'
 import { currentLanguage, texts } from '../i18n'
-import { BoardSession } from '../sync/boardSession'
-import { bindPresence } from '../sync/presence'
-import { bindStoreToDoc } from '../sync/storeBinding'
+import type { BoardSession } from '../sync/boardSession'
+import { BoardNotOpened, OpenBoard } from '../sync/openBoard'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { NameDialog } from './NameDialog'
 import { canWrite, type Role } from '../../protocol/roles'
@@ -40,8 +27,6 @@ const assetUrls = getAssetUrlsByImport()
 /** Needed on a production (https, non-localhost) host only; see README. */
 const licenseKey = import.meta.env.VITE_TLDRAW_LICENSE_KEY as string | undefined
 const NAME_KEY = 'samenbord:name'
-const LAST_CHANGE_WRITE_INTERVAL_MS = 60_000
-const HIDDEN_TAB_FLUSH_MS = 250
 
 declare global {
   interface Window {
@@ -95,54 +80,38 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
     () => createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils }),
     [boardId, attempt],
   )
-  const [session, setSession] = useState<BoardSession | null>(null)
+  const [board, setBoard] = useState<OpenBoard | null>(null)
+  const session = board?.session ?? null
   /** The board could not be bound to the editor; the session stays open for a restore. */
   const [unavailable, setUnavailable] = useState<BoardSession | null>(null)
   const [skipped, setSkipped] = useState(0)
   const [name, setName] = useState(() => localStorage.getItem(NAME_KEY))
 
   useEffect(() => {
-    const s = new BoardSession(boardId, { token, keepLocalCopy: canWrite(role), writesFacilitation: role === 'facilitator' })
-    let binding: ReturnType<typeof bindStoreToDoc> | null = null
-    let cancelled = false
+    const abort = new AbortController()
+    let opened: OpenBoard | null = null
+    let failed: BoardSession | null = null
     setSkipped(0)
-    s.ready.then(() => {
-      if (cancelled) return
-      try {
-        binding = bindStoreToDoc(store, s.doc, {
-          readOnly: !canWrite(role),
-          owns: (record) => !isPrivateRecord(record),
-          // One store change per frame; a hidden tab gets no frames, so it catches up on a timer.
-          schedule: (flush) => (document.hidden ? setTimeout(flush, HIDDEN_TAB_FLUSH_MS) : requestAnimationFrame(flush)),
-          onInvalidRecord: (record, error) => {
-            console.warn('Samenbord: skipped an unreadable record', record, error)
-            setSkipped((n) => n + 1)
-          },
-          onUnusableSchema: (schema) => console.warn('Samenbord: the board\'s stored schema could not be used; records were read as they are', schema),
-        })
-        if (canWrite(role)) binding.seedIfEmpty()
-      } catch (error) {
+    OpenBoard.open({ boardId, role, token, store, onSkippedRecord: () => setSkipped((n) => n + 1) }, abort.signal).then(
+      (b) => {
+        if (abort.signal.aborted) return b.close()
+        opened = b
+        setBoard(b)
+      },
+      (error) => {
+        if (!(error instanceof BoardNotOpened)) return
         // Whatever went wrong, the page says so and offers a way back, instead of loading for ever.
-        console.error('Samenbord: the board could not be opened', error)
-        binding?.unbind()
-        binding = null
-        setUnavailable(s)
-        return
-      }
-      // "Mijn borden" shows when the board last changed; written at most once a minute.
-      let lastWrite = 0
-      s.doc.on('update', () => {
-        if (Date.now() - lastWrite < LAST_CHANGE_WRITE_INTERVAL_MS) return
-        lastWrite = Date.now()
-        rememberBoard(boardId, {}, { lastChanged: lastWrite })
-      })
-      setSession(s)
-    })
+        console.error('Samenbord: the board could not be opened', error.cause)
+        if (abort.signal.aborted) return error.session.destroy()
+        failed = error.session
+        setUnavailable(error.session)
+      },
+    )
     return () => {
-      cancelled = true
-      binding?.unbind()
-      s.destroy()
-      setSession(null)
+      abort.abort()
+      opened?.close()
+      failed?.destroy()
+      setBoard(null)
       setUnavailable(null)
     }
   }, [boardId, store, token, role])
@@ -167,7 +136,7 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
   if (unavailable) {
     return <BoardUnavailable boardId={boardId} role={role} token={token} doc={unavailable.doc} store={store} onRetry={() => setAttempt((n) => n + 1)} />
   }
-  if (!session) return <div className="loading">{t.loading}</div>
+  if (!board || !session) return <div className="loading">{t.loading}</div>
 
   /** A template's meeting steps become the board's steps; only the facilitator may set them. */
   function saveSteps(steps: TemplateStep[]) {
@@ -180,21 +149,11 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
     window.samenbordFacilitationDoc = session.facilitationDoc
     if (!canWrite(role)) editor.updateInstanceState({ isReadonly: true })
     editor.user.updateUserPreferences({ locale: currentLanguage(), ...(name ? { name } : {}) })
-    const $user = computed('samenbord user', () =>
-      UserRecordType.create({
-        id: createUserId(editor.user.getId()),
-        name: editor.user.getName(),
-        color: editor.user.getColor(),
-      }),
-    )
-    const unbindPresence = bindPresence(store, session.provider.awareness, $user)
-    const privateNotes = canWrite(role) ? new PrivateNotes(boardId, token, store) : null
-    privateNotes?.attach(editor, new Facilitation(session.facilitationDoc))
+    const detach = board.attachEditor(editor)
     applyTemplateFromUrl(editor, saveSteps)
     void syncServerClock()
     return () => {
-      privateNotes?.destroy()
-      unbindPresence()
+      detach()
       if (window.editor === editor) delete window.editor
     }
   }

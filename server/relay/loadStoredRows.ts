@@ -6,7 +6,15 @@ import { splitUpdate } from './splitUpdate'
 import { MalformedUpdate, RefusedUpdate } from './updateReader'
 
 /** Longest stretch the loading of a board keeps the event loop, in milliseconds; then it yields. */
-export const LOAD_SLICE_MS = 40
+export const LOAD_SLICE_MS = 20
+/**
+ * Structs applied at a time while loading: a stored row may hold up to MAX_STRUCTS_PER_PIECE, and
+ * applying that many takes 40–70 ms warm but 150–200 ms in a fresh process (nothing compiled
+ * yet). Measured on a board at its memory limit (90,000 entries, bench/attacks.ts): pieces of
+ * 10,000 held the loop up to 230 ms, of 2,500 up to 150 ms, of 1,000 up to 75 ms, and the whole
+ * load took less time, not more.
+ */
+export const LOAD_PIECE_STRUCTS = 1_000
 
 /** The memory for loaded boards is full: the board is not opened (the client comes back later). */
 export class BoardNotLoadable extends Error {}
@@ -20,7 +28,7 @@ export interface LoadedRows {
 
 /**
  * Applies a room's stored rows to `doc` (with `origin`, so they are not stored again), a piece at
- * a time (splitUpdate), yielding the event loop every LOAD_SLICE_MS: loading a board at its limit
+ * a time (splitUpdate, LOAD_PIECE_STRUCTS), yielding the event loop every LOAD_SLICE_MS: loading a board at its limit
  * never makes the other boards wait long. Each row's memory is reserved in the budget first; when
  * it does not fit, the load stops with BoardNotLoadable. A row that cannot be read (not an
  * update, or one that breaks today's rules) is skipped and counted, never dropped: it stays in
@@ -40,7 +48,7 @@ export async function loadStoredRows(
     let pieces: Uint8Array[]
     let cost: number
     try {
-      ;({ pieces, facts: { cost } } = splitUpdate(row))
+      ;({ pieces, facts: { cost } } = splitUpdate(row, LOAD_PIECE_STRUCTS))
     } catch (error) {
       if (!(error instanceof MalformedUpdate || error instanceof RefusedUpdate)) throw error
       loaded.unreadableRows++
@@ -58,6 +66,10 @@ export async function loadStoredRows(
     }
     loaded.cost += cost
     loaded.bytes += row.byteLength
+    if (performance.now() - sliceStart > LOAD_SLICE_MS) {
+      await yieldTurn() // reading a big row took a stretch of its own
+      sliceStart = performance.now()
+    }
     for (const piece of pieces) {
       try {
         Y.applyUpdate(doc, piece, origin)
@@ -67,10 +79,15 @@ export async function loadStoredRows(
         break
       }
       if (performance.now() - sliceStart > LOAD_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve))
+        await yieldTurn()
         sliceStart = performance.now()
       }
     }
   }
+  // What comes next in this turn (answering the joiner's sync step 1 encodes the whole board)
+  // starts a stretch of its own.
+  if (rows.length > 0) await yieldTurn()
   return loaded
 }
+
+const yieldTurn = () => new Promise((resolve) => setImmediate(resolve))
