@@ -124,7 +124,7 @@ const ATTACKS: Attack[] = [
     expect: 'close 4414',
     run: async ({ server }) => {
       const board = await createBoard(server.port)
-      const frames = Array.from({ length: 20 }, (_, i) => updateFrame(manyEntriesUpdate(9_000, { client: 500 + i, firstKey: 9_000 * i })))
+      const frames = Array.from({ length: 40 }, (_, i) => updateFrame(manyEntriesUpdate(4_500, { client: 500 + i, firstKey: 4_500 * i })))
       return (await send(roomUrl(server.url, board), frames, 30_000)) === CloseCode.BoardTooBig
     },
   },
@@ -145,7 +145,7 @@ const ATTACKS: Attack[] = [
       await Promise.all(holders.map((h) => h.opened))
       const codes: number[] = []
       for (const [i, b] of boards.entries()) {
-        const frames = Array.from({ length: 20 }, (_, r) => updateFrame(manyEntriesUpdate(9_000, { client: 10_000 + 100 * i + r, firstKey: 9_000 * r })))
+        const frames = Array.from({ length: 40 }, (_, r) => updateFrame(manyEntriesUpdate(4_500, { client: 10_000 + 100 * i + r, firstKey: 4_500 * r })))
         codes.push(await send(roomUrl(server.url, b), frames, 30_000))
       }
       for (const h of holders) h.ws.terminate()
@@ -221,9 +221,9 @@ const ATTACKS: Attack[] = [
     },
   },
   {
-    name: 'a viewer sends 9,000 entries',
+    name: 'a viewer sends 4,500 entries',
     expect: 'close 4403',
-    run: async ({ server, board }) => (await send(roomUrl(server.url, board, 'viewer'), [updateFrame(manyEntriesUpdate(9_000))])) === CloseCode.Forbidden,
+    run: async ({ server, board }) => (await send(roomUrl(server.url, board, 'viewer'), [updateFrame(manyEntriesUpdate(4_500))])) === CloseCode.Forbidden,
   },
   {
     name: 'a flood of sync step 1 (each makes the server encode the board)',
@@ -314,7 +314,7 @@ export async function attacks(): Promise<AttackRun> {
   const lostAfter = await intact()
   // Loading a board at its memory limit after the restart: the largest delay of the event loop.
   const full = await createBoard(server.port)
-  const frames = Array.from({ length: 20 }, (_, i) => updateFrame(manyEntriesUpdate(9_000, { client: 900 + i, firstKey: 9_000 * i })))
+  const frames = Array.from({ length: 40 }, (_, i) => updateFrame(manyEntriesUpdate(4_500, { client: 900 + i, firstKey: 4_500 * i })))
   await send(roomUrl(server.url, full), frames, 30_000)
   server.child.kill('SIGKILL')
   await exitOf(server.child)

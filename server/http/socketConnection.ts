@@ -12,6 +12,13 @@ import { frameSocketOf, sendBinary } from './sharedFrames'
 export const MAX_QUEUED_WHILE_LOADING = 64
 /** How long a dropped socket gets to take its close frame before it is cut, in milliseconds. */
 export const CLOSE_GRACE_MS = 1_000
+/**
+ * Longest one connection's messages keep the event loop in one go, in milliseconds. ws hands over
+ * every message of a TCP read at once; a client that sends many costly changes back to back
+ * would otherwise hold every other board for their sum. Past this the rest waits for the next
+ * turn, and the socket is paused so nothing more piles up meanwhile.
+ */
+export const MAX_TURN_PER_CONNECTION_MS = 10
 
 export interface SocketLimits {
   maxMessageBytes: number
@@ -32,7 +39,9 @@ export class SocketConnection implements RelayConnection {
   role: Role = 'viewer' // until the token is checked
   private closed = false
   private room: Room | null = null
+  /** Messages not handled yet: while the token is checked and the board loads, or for the next turn. */
   private readonly queue: Uint8Array[] = []
+  private draining = false
   private allowance: number
   private readonly frameSocket
   private readonly messageBudget: TokenBucket
@@ -88,7 +97,7 @@ export class SocketConnection implements RelayConnection {
   /** The room is loaded: the messages that waited are handled now, in order. */
   attach(room: Room): void {
     this.room = room
-    for (const message of this.queue.splice(0)) this.handle(message)
+    this.drain()
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
@@ -100,11 +109,29 @@ export class SocketConnection implements RelayConnection {
       this.log('rate limit', this.context)
       return this.close(CloseCode.RateLimited, 'too many messages')
     }
-    if (this.room) return this.handle(message)
-    if (this.queue.length >= MAX_QUEUED_WHILE_LOADING) {
+    if (!this.room && this.queue.length >= MAX_QUEUED_WHILE_LOADING) {
       return this.close(CloseCode.RateLimited, 'too many messages while the board loads')
     }
-    this.queue.push(message) // the token is checked or the board still loads: answer once it is there
+    this.queue.push(message) // handled now, or once the board is there, or in the next turn
+    if (this.room && !this.draining) this.drain()
+  }
+
+  /** Handles queued messages in order, at most MAX_TURN_PER_CONNECTION_MS at a time. */
+  private drain(): void {
+    const start = performance.now()
+    this.draining = true
+    while (this.queue.length > 0 && !this.closed) {
+      this.handle(this.queue.shift()!)
+      if (this.queue.length > 0 && performance.now() - start > MAX_TURN_PER_CONNECTION_MS) {
+        this.ws.pause()
+        setImmediate(() => {
+          if (!this.closed) this.ws.resume()
+          this.drain()
+        })
+        return
+      }
+    }
+    this.draining = false
   }
 
   private handle(message: Uint8Array): void {

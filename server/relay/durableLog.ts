@@ -23,6 +23,16 @@ export interface DurableLogOptions {
   onAllStored(): void
 }
 
+/**
+ * Rooms that close together (everyone leaves at the end of a meeting, a restart) compact one per
+ * turn of the event loop, not all in one: a big board's compaction takes tens of milliseconds.
+ */
+let lastClosing: Promise<void> = Promise.resolve()
+function closingTurn(): Promise<void> {
+  lastClosing = lastClosing.then(() => new Promise((resolve) => setImmediate(resolve)))
+  return lastClosing
+}
+
 /** Writes waiting for one store commit, run in the order they were made. */
 interface WriteBatch {
   commit: Promise<void>
@@ -258,6 +268,7 @@ export class DurableLog {
    * `giveUpAt`, ms since 1970).
    */
   async close(doc: Y.Doc, giveUpAt = Number.POSITIVE_INFINITY): Promise<void> {
+    await closingTurn()
     for (;;) {
       if (this.retryTimer) {
         clearTimeout(this.retryTimer)

@@ -147,10 +147,10 @@ describe('hostile input cannot destroy a board', () => {
       const holder = client(url, board) // keeps the board loaded
       holders.push(holder)
       await whenSynced(holder.provider)
-      for (let round = 0; round < 5; round++) {
+      for (let round = 0; round < 10; round++) {
         const socket = raw(roomUrl(url, board))
         await socket.opened
-        socket.ws.send(updateFrame(manyEntriesUpdate(8_000, { client: 100 * i + round })))
+        socket.ws.send(updateFrame(manyEntriesUpdate(4_000, { client: 100 * i + round, firstKey: 4_000 * round })))
         codes.push(await Promise.race([socket.closed.then((c) => c.code), new Promise<number>((r) => setTimeout(() => r(0), 400))]))
         socket.ws.close()
       }
@@ -313,7 +313,7 @@ describe('a server with little memory', () => {
       // More than the board may hold, in one go; the connection is closed at the first refusal.
       const socket = raw(roomUrl(proc.url, board))
       await socket.opened
-      for (let round = 0; round < 20; round++) socket.ws.send(updateFrame(manyEntriesUpdate(9_000, { client: 1000 * i + round })))
+      for (let round = 0; round < 40; round++) socket.ws.send(updateFrame(manyEntriesUpdate(4_500, { client: 1000 * i + round, firstKey: 4_500 * round })))
       codes.add((await socket.closed).code)
     }
     expect(proc.child.exitCode).toBeNull()
