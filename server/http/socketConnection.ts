@@ -82,7 +82,7 @@ export class SocketConnection implements RelayConnection {
     sendBinary(ws, this.frameSocket, message)
   }
 
-  close(code: CloseCodeValue | 1000, reason: string): void {
+  close(code: CloseCodeValue, reason: string): void {
     if (this.closed) return
     this.closed = true
     this.ws.close(code, reason)

@@ -16,5 +16,5 @@ export interface RelayConnection {
    * downloads it, that message does not count as falling behind.
    */
   send(message: Uint8Array, options?: { wholeBoard?: boolean }): void
-  close(code: CloseCodeValue | 1000, reason: string): void
+  close(code: CloseCodeValue, reason: string): void
 }
