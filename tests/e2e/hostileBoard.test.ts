@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { META_MAP, RECORDS_ARRAY, SCHEMA_KEY } from '../../client/sync/yRecords'
-import { closeClient } from '../support/clients'
-import { nestedValueUpdate } from '../support/hostileUpdates'
+import { closeClient } from '../../bench/lib/harness/clients'
+import { nestedValueUpdate } from '../../bench/lib/harness/hostileUpdates'
 import { collectErrors, contextAs, newBoardLinks, openBoard, screenshot, useAppInBrowser } from '../support/browser'
-import { connectClient, whenSynced } from '../support/server'
+import { connectClient, whenSynced } from '../../bench/lib/harness/server'
 
 const app = useAppInBrowser()
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
 import { SQLITE_FILE_NAME } from '../../server/store/createStore'
 import { useTeardown } from '../support/lifecycle'
-import { createBoard, tempDataDir, whenSynced } from '../support/server'
+import { createBoard, tempDataDir, whenSynced } from '../../bench/lib/harness/server'
 
 const run = promisify(execFile)
 const WRITERS = 3

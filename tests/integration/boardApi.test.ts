@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { facilitationRoomId, facilitationRoomName } from '../../protocol/paths'
 import type { CreatedBoard } from '../../protocol/roles'
 import { useTeardown } from '../support/lifecycle'
-import { whenSynced } from '../support/server'
+import { whenSynced } from '../../bench/lib/harness/server'
 
 const { server, client } = useTeardown()
 

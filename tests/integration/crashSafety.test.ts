@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { runCrashTrial } from '../support/crashTrial'
+import { runCrashTrial } from '../../bench/lib/harness/crashTrial'
 
-/** Scaled down from `bench/crashSafety.ts` (50 trials): the same trial, fewer times. */
+/** Scaled down from `bench/reliability/crashSafety.ts` (50 trials): the same trial, fewer times. */
 const TRIALS = 5
 const FIRST_SEED = 1
 const TEST_TIMEOUT_MS = 60_000

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../server/config'
-import { FRAME_KINDS, type FrameKind } from '../support/fuzzFrames'
-import { runFuzz } from '../support/fuzzRun'
+import { FRAME_KINDS, type FrameKind } from '../../bench/lib/harness/fuzzFrames'
+import { runFuzz } from '../../bench/lib/harness/fuzzRun'
 import { useTeardown } from '../support/lifecycle'
-import { BYTES_PER_MIB } from '../support/processStats'
-import { tempDataDir } from '../support/server'
+import { BYTES_PER_MIB } from '../../bench/lib/harness/processStats'
+import { tempDataDir } from '../../bench/lib/harness/server'
 
-/** Scaled down from `bench/fuzz.ts` (100,000 frames). */
+/** Scaled down from `bench/reliability/fuzz.ts` (100,000 frames). */
 const FRAMES = 3000
 const SEED = 1
 /** Generous: the server needs a few MiB per hostile connection at most, and frees it when it closes. */

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
 import { CloseCode } from '../../protocol/closeCodes'
-import { converged } from '../support/editing'
+import { converged } from '../../bench/lib/harness/editing'
 import { useTeardown } from '../support/lifecycle'
-import { exitOf, readStoredBoard } from '../support/storedBoard'
-import { createBoard, tempDataDir, whenSynced } from '../support/server'
+import { exitOf, readStoredBoard } from '../../bench/lib/harness/storedBoard'
+import { createBoard, tempDataDir, whenSynced } from '../../bench/lib/harness/server'
 
 const CLIENTS = 3
 const EDITS_PER_CLIENT = 20

@@ -12,11 +12,11 @@ import { MAX_VALUE_DEPTH } from '../../server/relay/inspectUpdate'
 import { MAX_CLIENT_IDS_PER_CONNECTION } from '../../server/relay/presenceOwners'
 import { SQLITE_FILE_NAME } from '../../server/store/createStore'
 import { SqliteBoardStore } from '../../server/store/sqliteStore'
-import { closeClient } from '../support/clients'
-import { manyEntriesUpdate, nestedValueUpdate } from '../support/hostileUpdates'
-import { awarenessFrame, updateFrame } from '../support/rawFrames'
+import { closeClient } from '../../bench/lib/harness/clients'
+import { manyEntriesUpdate, nestedValueUpdate } from '../../bench/lib/harness/hostileUpdates'
+import { awarenessFrame, updateFrame } from '../../bench/lib/harness/rawFrames'
 import { useTeardown } from '../support/lifecycle'
-import { createBoard, roomUrl, startServer, tempDataDir, whenSynced } from '../support/server'
+import { createBoard, roomUrl, startServer, tempDataDir, whenSynced } from '../../bench/lib/harness/server'
 
 const teardown = useTeardown()
 const { server, client, raw, defer } = teardown

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
 import { useTeardown } from '../support/lifecycle'
-import { QUERY_AWARENESS_FRAME, recordFrames, syncStep1Frame } from '../support/rawFrames'
-import { createBoard, roomUrl, whenSynced } from '../support/server'
+import { QUERY_AWARENESS_FRAME, recordFrames, syncStep1Frame } from '../../bench/lib/harness/rawFrames'
+import { createBoard, roomUrl, whenSynced } from '../../bench/lib/harness/server'
 
 const BOARDS = 20
 const CLIENTS_PER_BOARD = 2

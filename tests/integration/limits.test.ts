@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { newBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
 import { useTeardown } from '../support/lifecycle'
-import { createBoard, roomUrl, whenSynced } from '../support/server'
+import { createBoard, roomUrl, whenSynced } from '../../bench/lib/harness/server'
 
 const { server, client, raw } = useTeardown()
 /** A sync step 1 with an empty state vector: harmless, answered by the server. */

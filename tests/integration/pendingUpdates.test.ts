@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { closeClient } from '../support/clients'
+import { closeClient } from '../../bench/lib/harness/clients'
 import { useTeardown } from '../support/lifecycle'
-import { BYTES_PER_KIB, fetchHealth } from '../support/processStats'
-import { syncStep2Frame, updateFrame } from '../support/rawFrames'
-import { createBoard, roomUrl, whenSynced } from '../support/server'
+import { BYTES_PER_KIB, fetchHealth } from '../../bench/lib/harness/processStats'
+import { syncStep2Frame, updateFrame } from '../../bench/lib/harness/rawFrames'
+import { createBoard, roomUrl, whenSynced } from '../../bench/lib/harness/server'
 
 /**
  * Found by the fuzzer, fixed in server/relay/room.ts (see docs/reliability.md "Findings").

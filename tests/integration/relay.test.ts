@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
 import { newBoardId } from '../../protocol/boardId'
 import { CloseCode } from '../../protocol/closeCodes'
-import { closeClient } from '../support/clients'
+import { closeClient } from '../../bench/lib/harness/clients'
 import { useTeardown } from '../support/lifecycle'
-import { connectClient, createBoard, roomUrl, tempDataDir, whenSynced } from '../support/server'
+import { connectClient, createBoard, roomUrl, tempDataDir, whenSynced } from '../../bench/lib/harness/server'
 
 const { server, serverProcess, client, raw } = useTeardown()
 

@@ -7,7 +7,7 @@ import { CloseCode } from '../../protocol/closeCodes'
 import { facilitationRoomName } from '../../protocol/paths'
 import type { CreatedBoard, Role } from '../../protocol/roles'
 import { useTeardown } from '../support/lifecycle'
-import { createBoard, whenSynced } from '../support/server'
+import { createBoard, whenSynced } from '../../bench/lib/harness/server'
 
 const { server, defer } = useTeardown()
 

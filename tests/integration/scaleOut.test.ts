@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { useTeardown } from '../support/lifecycle'
-import { startRedis } from '../support/redis'
-import { createBoard, tempDataDir, whenSynced } from '../support/server'
+import { startRedis } from '../../bench/lib/harness/redis'
+import { createBoard, tempDataDir, whenSynced } from '../../bench/lib/harness/server'
 
 const { server, serverProcess, client, defer } = useTeardown()
 async function redis() {

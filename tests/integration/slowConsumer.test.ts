@@ -2,11 +2,11 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
 import { DEFAULT_SLOW_CONSUMER_MAX_BYTES } from '../../server/config'
-import { pauseReading, resumeReading } from '../support/clients'
+import { pauseReading, resumeReading } from '../../bench/lib/harness/clients'
 import { useTeardown } from '../support/lifecycle'
-import { BYTES_PER_KIB, BYTES_PER_MIB, mib, readMemory } from '../support/processStats'
-import { isSyncStep2, syncStep1Frame } from '../support/rawFrames'
-import { createBoard, roomUrl, tempDataDir, whenSynced } from '../support/server'
+import { BYTES_PER_KIB, BYTES_PER_MIB, mib, readMemory } from '../../bench/lib/harness/processStats'
+import { isSyncStep2, syncStep1Frame } from '../../bench/lib/harness/rawFrames'
+import { createBoard, roomUrl, tempDataDir, whenSynced } from '../../bench/lib/harness/server'
 
 /** The server runs with its default SLOW_CONSUMER_MAX_BYTES (16 MiB). */
 const SLOW_CONSUMER_MAX_BYTES = DEFAULT_SLOW_CONSUMER_MAX_BYTES

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { useTeardown } from '../support/lifecycle'
-import { BYTES_PER_MIB } from '../support/processStats'
-import { runSoak } from '../support/soakRun'
-import { tempDataDir } from '../support/server'
+import { BYTES_PER_MIB } from '../../bench/lib/harness/processStats'
+import { runSoak } from '../../bench/lib/harness/soakRun'
+import { tempDataDir } from '../../bench/lib/harness/server'
 
-/** Scaled down from `bench/soak.ts` (200 clients, 20 boards, 10 minutes). */
+/** Scaled down from `bench/reliability/soak.ts` (200 clients, 20 boards, 10 minutes). */
 const CLIENTS = 20
 const BOARDS = 4
 const DURATION_MS = 15_000

@@ -9,10 +9,10 @@ import type { BoardStore } from '../../server/store/boardStore'
 import { MemoryBoardStore } from '../../server/store/memoryStore'
 import { RedisBoardStore } from '../../server/store/redisStore'
 import { SqliteBoardStore } from '../../server/store/sqliteStore'
-import { randomEdit } from '../support/editing'
-import { seededRandom } from '../support/random'
-import { startRedis } from '../support/redis'
-import { tempDataDir } from '../support/server'
+import { randomEdit } from '../../bench/lib/harness/editing'
+import { seededRandom } from '../../bench/lib/harness/random'
+import { startRedis } from '../../bench/lib/harness/redis'
+import { tempDataDir } from '../../bench/lib/harness/server'
 
 /**
  * One set of numbered rules, every store (after tldraw's storageContractSuite): a new backend is

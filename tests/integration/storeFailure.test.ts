@@ -6,7 +6,7 @@ import { createSamenbordServer } from '../../server/app'
 import { readConfig } from '../../server/config'
 import { SqliteBoardStore } from '../../server/store/sqliteStore'
 import { useTeardown } from '../support/lifecycle'
-import { createBoard, tempDataDir, whenSynced } from '../support/server'
+import { createBoard, tempDataDir, whenSynced } from '../../bench/lib/harness/server'
 
 /**
  * The real SQLite store, with a switch that makes appends fail as a full disk would: a busy

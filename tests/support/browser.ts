@@ -1,34 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { boardLink, type CreatedBoard, type Role } from '../../protocol/roles'
 import type { SamenbordServer } from '../../server/app'
-import { startServer } from './server'
+import { launchBrowser } from '../../bench/lib/harness/chromium'
+import { startServer } from '../../bench/lib/harness/server'
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots')
-
-/** Real headless Chromium. A missing browser is a failure with a clear message, never a skip. */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install -y chromium) ` +
-        'or set CHROMIUM_PATH. The end-to-end tests cannot run without it.',
-    )
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-}
 
 export function requireBuiltClient(): void {
   if (!existsSync(join(process.cwd(), 'dist', 'index.html'))) {

@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest'
-import { closeClient } from './clients'
-import { connectClient, rawSocket, startServer, startServerProcess } from './server'
+import { closeClient } from '../../bench/lib/harness/clients'
+import { connectClient, rawSocket, startServer, startServerProcess } from '../../bench/lib/harness/server'
 
 /**
  * What a test starts is stopped after it, last started first. Call once at the top of a test

@@ -12,7 +12,7 @@ import type { RelayConnection } from '../../server/relay/connection'
 import type { Relay } from '../../server/relay/relay'
 import type { Room } from '../../server/relay/room'
 import { MemoryBoardStore } from '../../server/store/memoryStore'
-import { newTestStore } from './tlStore'
+import { newTestStore } from '../../bench/lib/harness/tlStore'
 
 /** Origin of what a harness client applies from the relay (not sent back). */
 const FROM_RELAY = Symbol('from-relay')

@@ -2,8 +2,8 @@ import type { TLShapeId, TLStore } from 'tldraw'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { bindStoreToDoc } from '../../client/sync/storeBinding'
-import { seededRandom } from '../support/random'
-import { geoShape, newTestStore, shapesOf } from '../support/tlStore'
+import { seededRandom } from '../../bench/lib/harness/random'
+import { geoShape, newTestStore, shapesOf } from '../../bench/lib/harness/tlStore'
 
 interface Peer {
   name: string

@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { restoreSnapshotIntoDoc } from '../../client/facilitation/restoreSnapshot'
 import { bindStoreToDoc } from '../../client/sync/storeBinding'
 import { META_MAP, RECORDS_ARRAY, SCHEMA_KEY } from '../../client/sync/yRecords'
-import { geoShape, newTestStore, shapesOf } from '../support/tlStore'
+import { geoShape, newTestStore, shapesOf } from '../../bench/lib/harness/tlStore'
 
 /** A board with two shapes, written by an honest page. */
 function honestBoard() {

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { inspectUpdate, MAX_VALUE_DEPTH } from '../../server/relay/inspectUpdate'
 import { MalformedUpdate, RefusedUpdate } from '../../server/relay/updateReader'
-import { randomEdit } from '../support/editing'
-import { seededRandom } from '../support/random'
-import { nestedValueUpdate } from '../support/hostileUpdates'
+import { randomEdit } from '../../bench/lib/harness/editing'
+import { seededRandom } from '../../bench/lib/harness/random'
+import { nestedValueUpdate } from '../../bench/lib/harness/hostileUpdates'
 
 /** A doc edited by several clients in turn (maps, arrays, text, deletions). */
 function editedDoc(seed: number, edits: number): Y.Doc {

@@ -9,9 +9,9 @@ import type { RoomAddress } from '../../protocol/paths'
 import { STORE_RETRY_MS } from '../../server/relay/durableLog'
 import { MemoryBudget } from '../../server/relay/memoryBudget'
 import { Relay } from '../../server/relay/relay'
-import { seededRandom } from '../support/random'
+import { seededRandom } from '../../bench/lib/harness/random'
 import { FlakyMemoryStore, HarnessClient } from '../support/relayHarness'
-import { geoShape, shapesOf } from '../support/tlStore'
+import { geoShape, shapesOf } from '../../bench/lib/harness/tlStore'
 
 /**
  * Seeded random convergence with the real relay in the loop (after tldraw's syncFuzz): 2–4

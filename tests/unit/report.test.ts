@@ -7,7 +7,7 @@ import { countVotes, voteKey } from '../../client/facilitation/votes'
 import { getTemplate } from '../../templates/registry'
 import { richText } from '../../templates/text'
 import type { TemplateBuildResult } from '../../templates/types'
-import { PAGE_ID, newTestStore } from '../support/tlStore'
+import { PAGE_ID, newTestStore } from '../../bench/lib/harness/tlStore'
 
 const id = (name: string) => `shape:${name}` as TLShapeId
 

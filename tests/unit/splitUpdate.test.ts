@@ -3,8 +3,8 @@ import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { inspectUpdate } from '../../server/relay/inspectUpdate'
 import { splitUpdate } from '../../server/relay/splitUpdate'
-import { randomEdit, snapshot } from '../support/editing'
-import { seededRandom } from '../support/random'
+import { randomEdit, snapshot } from '../../bench/lib/harness/editing'
+import { seededRandom } from '../../bench/lib/harness/random'
 
 /** Several clients editing one doc in turn, each after seeing the others: every kind of dependency. */
 function sharedHistory(seed: number, edits: number): Y.Doc {

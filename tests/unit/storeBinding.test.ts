@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { bindStoreToDoc } from '../../client/sync/storeBinding'
-import { geoShape, newTestStore, shapesOf } from '../support/tlStore'
+import { geoShape, newTestStore, shapesOf } from '../../bench/lib/harness/tlStore'
 
 /** Two docs wired directly: every update of one is applied to the other. */
 function connect(a: Y.Doc, b: Y.Doc) {

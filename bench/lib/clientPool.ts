@@ -6,7 +6,7 @@ import type { ClientSpec, Command } from './loadClients'
 const REPLY_TIMEOUT_MS = 180_000
 
 /**
- * Stock y-websocket clients spread over `workers` child processes (bench/loadClients.ts),
+ * Stock y-websocket clients spread over `workers` child processes (bench/lib/loadClients.ts),
  * client i on worker i mod workers. Every command goes to every worker; the answers are
  * returned in worker order.
  */
@@ -16,7 +16,7 @@ export class ClientPool {
 
   constructor(workers: number) {
     this.children = Array.from({ length: workers }, () =>
-      fork('bench/loadClients.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      fork('bench/lib/loadClients.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
     )
   }
 

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { createSamenbordServer, type SamenbordServer } from '../../server/app'
-import { readConfig } from '../../server/config'
-import { TOKEN_PARAM, type CreatedBoard, type Role } from '../../protocol/roles'
+import { createSamenbordServer, type SamenbordServer } from '../../../server/app'
+import { readConfig } from '../../../server/config'
+import { TOKEN_PARAM, type CreatedBoard, type Role } from '../../../protocol/roles'
 
 // Each provider adds a process 'exit' listener.
 process.setMaxListeners(0)

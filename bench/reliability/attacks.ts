@@ -1,27 +1,27 @@
 import { createTLStore, defaultBindingUtils, defaultShapeUtils } from 'tldraw'
 import * as Y from 'yjs'
-import { escapeText } from '../client/facilitation/report/markdown'
-import { bindStoreToDoc } from '../client/sync/storeBinding'
-import { META_MAP, RECORDS_ARRAY, SCHEMA_KEY } from '../client/sync/yRecords'
-import { newBoardId } from '../protocol/boardId'
-import { CloseCode } from '../protocol/closeCodes'
-import { facilitationRoomName, privateRoomName } from '../protocol/paths'
-import type { CreatedBoard } from '../protocol/roles'
-import { closeClient } from '../tests/support/clients'
-import { manyEntriesUpdate, nestedValueUpdate } from '../tests/support/hostileUpdates'
-import { mib, readMemory } from '../tests/support/processStats'
-import { awarenessFrame, QUERY_AWARENESS_FRAME, syncStep1Frame, updateFrame } from '../tests/support/rawFrames'
-import { connectClient, createBoard, rawSocket, roomUrl, startServerProcess, tempDataDir, whenSynced } from '../tests/support/server'
-import { exitOf } from '../tests/support/storedBoard'
-import { geoShape } from '../tests/support/tlStore'
+import { escapeText } from '../../client/facilitation/report/markdown'
+import { bindStoreToDoc } from '../../client/sync/storeBinding'
+import { META_MAP, RECORDS_ARRAY, SCHEMA_KEY } from '../../client/sync/yRecords'
+import { newBoardId } from '../../protocol/boardId'
+import { CloseCode } from '../../protocol/closeCodes'
+import { facilitationRoomName, privateRoomName } from '../../protocol/paths'
+import type { CreatedBoard } from '../../protocol/roles'
+import { closeClient } from '../lib/harness/clients'
+import { manyEntriesUpdate, nestedValueUpdate } from '../lib/harness/hostileUpdates'
+import { mib, readMemory } from '../lib/harness/processStats'
+import { awarenessFrame, QUERY_AWARENESS_FRAME, syncStep1Frame, updateFrame } from '../lib/harness/rawFrames'
+import { connectClient, createBoard, rawSocket, roomUrl, startServerProcess, tempDataDir, whenSynced } from '../lib/harness/server'
+import { exitOf } from '../lib/harness/storedBoard'
+import { geoShape } from '../lib/harness/tlStore'
 import { isMain, runContext, writeSection } from './reliabilityReport'
-import { formatTable } from './stats'
+import { formatTable } from '../lib/stats'
 
 /**
  * The attack run: what a hostile pupil on the school network would try, against a real server
  * child process started with `--max-old-space-size=512`. Each attack names what it should get;
  * afterwards every board must still hold its honest content, for a fresh client and after a
- * kill -9 and restart, and the server must not have died. `npx tsx bench/attacks.ts`.
+ * kill -9 and restart, and the server must not have died. `npx tsx bench/reliability/attacks.ts`.
  */
 const HEAP_MB = 512
 // tldraw's store schedules its listeners on animation frames; Node has none.
@@ -340,7 +340,7 @@ export async function attacks(): Promise<AttackRun> {
   writeSection(
     'attacks',
     '## Attacks\n\n' +
-      `Last run: ${runContext()}. Command: \`npx tsx bench/attacks.ts\` (also part of \`npm run bench:reliability\`).\n\n` +
+      `Last run: ${runContext()}. Command: \`npx tsx bench/reliability/attacks.ts\` (also part of \`npm run bench:reliability\`).\n\n` +
       `What a hostile participant, or someone with no link at all, can send, against a server child process started with ` +
       `\`--max-old-space-size=${HEAP_MB}\` and default limits. *Refused* means the attack got what the second column says ` +
       '(close codes: docs/protocol.md). Afterwards every board the attacks aimed at must still open with its honest shapes ' +

@@ -1,5 +1,5 @@
-import { runCrashTrial, type CrashTrialResult } from '../tests/support/crashTrial'
-import { formatTable } from './stats'
+import { runCrashTrial, type CrashTrialResult } from '../lib/harness/crashTrial'
+import { formatTable } from '../lib/stats'
 import { envNumber, isMain, runContext, writeSection } from './reliabilityReport'
 
 /**
@@ -38,7 +38,7 @@ export async function crashSafety(): Promise<CrashTrialResult[]> {
   writeSection(
     'crash-safety',
     '## Crash safety (kill -9)\n\n' +
-      `Last run: ${runContext()}. Command: \`npx tsx bench/crashSafety.ts\` (CRASH_TRIALS=${trials}, SEED=${firstSeed}).\n\n` +
+      `Last run: ${runContext()}. Command: \`npx tsx bench/reliability/crashSafety.ts\` (CRASH_TRIALS=${trials}, SEED=${firstSeed}).\n\n` +
       `Each trial starts the server as a child process on a new DATA_DIR; ${CLIENTS} clients on one board each ` +
       `push a counter to their own Y.Array every ${EDIT_INTERVAL_MS} ms. At a seeded moment ` +
       `${KILL_AFTER_MS[0]}–${KILL_AFTER_MS[1]} ms after the first edit the server gets SIGKILL; the compaction ` +

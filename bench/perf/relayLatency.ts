@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { ClientPool, roomSpecs } from './clientPool'
-import { newBoards, startAnchor, startOursNoDisk, startOursRedis, startOursSqlite, type Peer } from './peers'
+import { ClientPool, roomSpecs } from '../lib/clientPool'
+import { newBoards, startAnchor, startOursNoDisk, startOursRedis, startOursSqlite, type Peer } from '../lib/peers'
 import { measureServerCosts } from './serverCosts'
-import { formatTable, percentile, type Section } from './stats'
+import { formatTable, percentile, type Section } from '../lib/stats'
 
 /** Pause between paced edits of one room: 50 edits/s, like 10 people dragging at 5 changes/s each. */
 export const PACED_INTERVAL_MS = 20
@@ -187,7 +187,7 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
   )
   const method =
     `Stock y-websocket 3 clients (Node, \`ws\`), spread over ${CLIENT_WORKERS} load-generator processes ` +
-    `(bench/loadClients.ts; with one, the clients' own work — every client applies every update — ` +
+    `(bench/lib/loadClients.ts; with one, the clients' own work — every client applies every update — ` +
     `dominated the 300-client figures); each server is a separate process on loopback. ` +
     `${rounds} round(s); each runs every scenario against every server in turn (the order rotates), after a ` +
     `warm-up (the largest scenario once per server, ${WARM_UP_EDITS} paced edits per room, not reported); the rounds' samples are pooled (the p99 of each round alone is shown as a range with its median, to show the noise). Latency: ${pacedEdits} paced edits per room per round, one every ` +
@@ -211,7 +211,7 @@ export async function runRelayGroup(quick: boolean): Promise<Section> {
       ? 'Redis mode: two instances of our server and one redis-server; the clients of a room alternate between the instances; its CPU columns include redis-server.'
       : 'Redis mode: not available in this build (no `"store":"redis"` on /healthz), so it is absent.')
   const costs =
-    'The second table times, inside the benchmark process (bench/serverCosts.ts), the steps our server ' +
+    'The second table times, inside the benchmark process (bench/perf/serverCosts.ts), the steps our server ' +
     'takes for every incoming update besides the Y.applyUpdate and the sends that the anchor does too.'
   return { title: 'Relay latency and throughput', method: `${method}\n\n${costs}`, tables: [table, await measureServerCosts()] }
 }

@@ -1,7 +1,7 @@
 import { createShapeId, getIndexAbove, NoteShapeUtil, toRichText, type IndexKey, type TLNoteShape, type TLShapeId } from 'tldraw'
-import { seededRandom } from '../tests/support/random'
-import { PAGE_ID } from '../tests/support/tlStore'
-import { endFrame, sentence, type Participant } from './boardSeed'
+import { seededRandom } from '../lib/harness/random'
+import { PAGE_ID } from '../lib/harness/tlStore'
+import { endFrame, sentence, type Participant } from '../lib/boardSeed'
 
 /**
  * A 30-minute PLG meeting, scripted and compressed in time: participants write sticky notes

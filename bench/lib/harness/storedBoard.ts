@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import * as Y from 'yjs'
-import { SQLITE_FILE_NAME } from '../../server/store/createStore'
-import { SqliteBoardStore } from '../../server/store/sqliteStore'
+import { SQLITE_FILE_NAME } from '../../../server/store/createStore'
+import { SqliteBoardStore } from '../../../server/store/sqliteStore'
 
 /** A board as it is on disk in `dataDir` (read with the server's own store; the server must be stopped). */
 export async function readStoredBoard(dataDir: string, boardId: string): Promise<Y.Doc> {

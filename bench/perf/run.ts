@@ -6,7 +6,7 @@ import { runClientGroup } from './clientApp'
 import { runGrowthGroup } from './docGrowth'
 import { runMemoryGroup } from './memory'
 import { runRelayGroup, scenarioFilter, serverFilter } from './relayLatency'
-import type { Section } from './stats'
+import type { Section } from '../lib/stats'
 
 /**
  * `npm run bench`: every group, each in this one run with its servers side by side, then
@@ -73,7 +73,7 @@ const machine =
   `Node ${process.version}, ${process.platform}`
 const header =
   `# Performance\n\n` +
-  `Written by \`${quick ? 'QUICK=1 ' : ''}npm run bench\` (bench/run.ts) on ${new Date(startedAt).toISOString()}, ` +
+  `Written by \`${quick ? 'QUICK=1 ' : ''}npm run bench\` (bench/perf/run.ts) on ${new Date(startedAt).toISOString()}, ` +
   `commit ${commit()}; the run took ${minutes.toFixed(1)} minutes. \`QUICK=1 npm run bench\` runs small sizes in about ` +
   `2 minutes and writes test-output/performance-quick.md instead; \`BENCH_GROUPS=relay,memory,growth,client\` picks groups, \`BENCH_SCENARIOS=50x10@20\` relay rows, \`BENCH_SERVERS=sqlite,anchor\` relay servers (sqlite, nodisk, redis, anchor) and \`BENCH_ROUNDS=2\` relay rounds (those write test-output/performance-partial.md).\n\n` +
   `Machine: ${machine}. The machine is shared with other work running at the same time, so absolute ` +

@@ -14,7 +14,7 @@ export const RELIABILITY_DOC = process.env.RELIABILITY_DOC || 'docs/reliability.
 const INTRO =
   '# Reliability\n\n' +
   'Evidence that the relay keeps what it relayed, survives hostile input, keeps boards apart and ' +
-  'stays within bounded memory. Each section below is written by its script under `bench/` ' +
+  'stays within bounded memory. Each section below is written by its script under `bench/reliability/` ' +
   '(all of them: `npm run bench:reliability`); scaled-down versions of the same checks run in CI ' +
   'as tests under `tests/integration/`. The server always runs as a separate child process with ' +
   'its SQLite store, and the clients are stock `y-websocket` providers unless a section says raw ' +

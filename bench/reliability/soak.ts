@@ -1,7 +1,7 @@
-import { fetchHealth, mib, readRssParts } from '../tests/support/processStats'
-import { runSoak, type SoakResult } from '../tests/support/soakRun'
-import { startServerProcess, tempDataDir } from '../tests/support/server'
-import { formatTable } from './stats'
+import { fetchHealth, mib, readRssParts } from '../lib/harness/processStats'
+import { runSoak, type SoakResult } from '../lib/harness/soakRun'
+import { startServerProcess, tempDataDir } from '../lib/harness/server'
+import { formatTable } from '../lib/stats'
 import { envNumber, isMain, runContext, writeSection } from './reliabilityReport'
 
 /**
@@ -91,7 +91,7 @@ export async function soak(): Promise<SoakResult> {
   writeSection(
     'soak',
     '## Load and soak\n\n' +
-      `Last run: ${runContext()}. Command: \`SOAK_MINUTES=${minutes} npx tsx bench/soak.ts\` ` +
+      `Last run: ${runContext()}. Command: \`SOAK_MINUTES=${minutes} npx tsx bench/reliability/soak.ts\` ` +
       `(SOAK_CLIENTS=${clients}, SOAK_BOARDS=${boards}, SEED=${seed}; the full run is 10 minutes).\n\n` +
       `${clients} stock clients spread evenly over ${boards} boards of a server child process. Each client edits ` +
       `every ${EDIT_INTERVAL_MS} ms (staggered): moves one of its 20 records in a map, adds or removes an item of a ` +

@@ -1,11 +1,11 @@
 import * as Y from 'yjs'
-import { recordsOf } from '../client/sync/yRecords'
-import type { BenchBoard } from './benchBoard'
-import { endFrame, joinAsParticipant, leave, realisticShapes, waitForRecords, type Participant } from './boardSeed'
-import { ClientPool, roomSpecs } from './clientPool'
-import { collectGarbage, jsHeapUsed } from './inspector'
-import { newBoards, rssBytes, startAnchor, startOursSqlite, type Peer } from './peers'
-import { formatBytes, formatTable, median, type Section } from './stats'
+import { recordsOf } from '../../client/sync/yRecords'
+import type { BenchBoard } from '../lib/benchBoard'
+import { endFrame, joinAsParticipant, leave, realisticShapes, waitForRecords, type Participant } from '../lib/boardSeed'
+import { ClientPool, roomSpecs } from '../lib/clientPool'
+import { collectGarbage, jsHeapUsed } from '../lib/inspector'
+import { newBoards, rssBytes, startAnchor, startOursSqlite, type Peer } from '../lib/peers'
+import { formatBytes, formatTable, median, type Section } from '../lib/stats'
 
 /** Wait after a load is in place before reading RSS, so that allocation spikes have passed. */
 const SETTLE_MS = 1_000

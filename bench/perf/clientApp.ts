@@ -3,13 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Browser } from 'playwright-core'
-import { boardLink } from '../protocol/roles'
-import { launchBrowser } from '../tests/support/browser'
-import { realisticShapes, seedBoard } from './boardSeed'
-import { ClientPool, roomSpecs } from './clientPool'
+import { boardLink } from '../../protocol/roles'
+import { launchBrowser } from '../lib/harness/chromium'
+import { realisticShapes, seedBoard } from '../lib/boardSeed'
+import { ClientPool, roomSpecs } from '../lib/clientPool'
 import { frameDeltas, namedPage, remotePutCost, timeToInteractive } from './pageProbes'
-import { startOursSqlite } from './peers'
-import { formatBytes, formatTable, median, percentile, type Section } from './stats'
+import { startOursSqlite } from '../lib/peers'
+import { formatBytes, formatTable, median, percentile, type Section } from '../lib/stats'
 
 const SHAPES = 2_000
 const REMOTE_PEERS = 30
@@ -128,16 +128,16 @@ export async function runClientGroup(quick: boolean): Promise<Section> {
   )
   const method =
     `\`npm run build\`, then our server (SQLite mode, STATIC_DIR=dist) and Debian's Chromium, headless ` +
-    `(tests/support/browser.ts flags: --disable-gpu, so rendering is in software), viewport 1280 × 720. ` +
+    `(bench/lib/harness/chromium.ts flags: --disable-gpu, so rendering is in software), viewport 1280 × 720. ` +
     `The board is seeded beforehand by a Node participant with ${SHAPES.toLocaleString('en')} shapes (as in the memory group). ` +
     `Cold: a fresh browser context (no cache, no IndexedDB copy), time from navigation start until ` +
     `\`window.editor\` exists and its page holds every shape (page-side performance.now(), polled each frame); ` +
     `warm: a reload in the same context (assets cached, board in IndexedDB). Frame time: ` +
     `requestAnimationFrame deltas over ${sampleMs / 1000} s at 50 % zoom on the ${REMOTE_PEERS} shapes the peers move, first with nobody ` +
     `editing, then while ${REMOTE_PEERS} stock y-websocket peers (in 2 load-generator processes) each write their shape's ` +
-    `record every ${PEER_MOVE_INTERVAL_MS} ms (the entry writes of YKeyValue.set, see bench/loadClients.ts), taking turns. Chromium, the peers and the server share the ` +
+    `record every ${PEER_MOVE_INTERVAL_MS} ms (the entry writes of YKeyValue.set, see bench/lib/loadClients.ts), taking turns. Chromium, the peers and the server share the ` +
     `2 cores, so the frame times include that contention. Remote change cost: in the same page, ` +
     `store.mergeRemoteChanges(() => store.put(records)) timed for 1, 10 and 30 moved shapes at once — what the binding ` +
-    `does once per animation frame with the remote changes that arrived in it (bench/pageProbes.ts). Bundle: every JS file in dist/assets, gzip level 9 (zlib).`
+    `does once per animation frame with the remote changes that arrived in it (bench/perf/pageProbes.ts). Bundle: every JS file in dist/assets, gzip level 9 (zlib).`
   return { title: 'Client', method, tables: [loadTable, frameTable, putTable, bundleTable] }
 }

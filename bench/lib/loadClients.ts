@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { RECORDS_ARRAY } from '../client/sync/yRecords'
+import { RECORDS_ARRAY } from '../../client/sync/yRecords'
 import { tokenParams } from './benchBoard'
 
 /**

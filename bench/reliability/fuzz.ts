@@ -1,9 +1,9 @@
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../server/config'
-import { FRAME_KINDS } from '../tests/support/fuzzFrames'
-import { runFuzz, type FuzzResult } from '../tests/support/fuzzRun'
-import { mib } from '../tests/support/processStats'
-import { startServerProcess, tempDataDir } from '../tests/support/server'
-import { formatTable } from './stats'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../server/config'
+import { FRAME_KINDS } from '../lib/harness/fuzzFrames'
+import { runFuzz, type FuzzResult } from '../lib/harness/fuzzRun'
+import { mib } from '../lib/harness/processStats'
+import { startServerProcess, tempDataDir } from '../lib/harness/server'
+import { formatTable } from '../lib/stats'
 import { envNumber, isMain, runContext, writeSection } from './reliabilityReport'
 
 /**
@@ -71,7 +71,7 @@ export async function fuzz(): Promise<FuzzResult> {
   writeSection(
     'fuzz',
     '## Fuzzing the websocket protocol\n\n' +
-      `Last run: ${runContext()}. Command: \`npx tsx bench/fuzz.ts\` (FUZZ_FRAMES=${frames}, SEED=${seed}).\n\n` +
+      `Last run: ${runContext()}. Command: \`npx tsx bench/reliability/fuzz.ts\` (FUZZ_FRAMES=${frames}, SEED=${seed}).\n\n` +
       'A server child process (default limits) gets seeded hostile frames on short-lived raw websockets, ' +
       `${CONCURRENCY} at a time, all on one board where two honest stock clients keep editing (map, array, text) ` +
       'and show their presence. Each connection sends a few frames of one kind, then a sync step 1 as a probe: ' +

@@ -1,10 +1,10 @@
 import * as Y from 'yjs'
-import { SqliteBoardStore } from '../server/store/sqliteStore'
-import { geoShape } from '../tests/support/tlStore'
-import { endFrame, joinAsParticipant, leave, type Participant } from './boardSeed'
+import { SqliteBoardStore } from '../../server/store/sqliteStore'
+import { geoShape } from '../lib/harness/tlStore'
+import { endFrame, joinAsParticipant, leave, type Participant } from '../lib/boardSeed'
 import { FRAMES_PER_DRAG, FULL_MEETING, MEETING_MINUTES, runMeeting, type MeetingPlan } from './meeting'
-import { sqliteFileOf, startOursSqlite, type Peer } from './peers'
-import { formatBytes, formatTable, type Section } from './stats'
+import { sqliteFileOf, startOursSqlite, type Peer } from '../lib/peers'
+import { formatBytes, formatTable, type Section } from '../lib/stats'
 
 /** So high that nothing is compacted while clients are connected: the log shows every update. */
 const NO_COMPACTION_WHILE_OPEN = '1000000000'

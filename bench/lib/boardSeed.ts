@@ -11,10 +11,10 @@ import {
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { bindStoreToDoc, type StoreBinding } from '../client/sync/storeBinding'
-import { recordsOf } from '../client/sync/yRecords'
-import { seededRandom } from '../tests/support/random'
-import { newTestStore, PAGE_ID } from '../tests/support/tlStore'
+import { bindStoreToDoc, type StoreBinding } from '../../client/sync/storeBinding'
+import { recordsOf } from '../../client/sync/yRecords'
+import { seededRandom } from './harness/random'
+import { newTestStore, PAGE_ID } from './harness/tlStore'
 import { tokenParams, type BenchBoard } from './benchBoard'
 
 /**

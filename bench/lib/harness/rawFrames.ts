@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { MessageType } from '../../protocol/messages'
+import { MessageType } from '../../../protocol/messages'
 
 /** Builders of y-websocket frames, for raw sockets that send what stock clients would (or never would). */
 

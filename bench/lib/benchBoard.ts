@@ -1,4 +1,4 @@
-import { TOKEN_PARAM } from '../protocol/roles'
+import { TOKEN_PARAM } from '../../protocol/roles'
 
 /**
  * A board the benchmark's clients join. On our server only boards created through

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
-import { RECORDS_ARRAY } from '../client/sync/yRecords'
-import { SqliteBoardStore } from '../server/store/sqliteStore'
-import { geoShape } from '../tests/support/tlStore'
-import { formatTable, percentile } from './stats'
+import { RECORDS_ARRAY } from '../../client/sync/yRecords'
+import { SqliteBoardStore } from '../../server/store/sqliteStore'
+import { geoShape } from '../lib/harness/tlStore'
+import { formatTable, percentile } from '../lib/stats'
 
 /** Updates measured per step (moves of one shape, as a drag sends them). */
 const UPDATES = 20_000

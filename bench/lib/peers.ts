@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { newBoardId } from '../protocol/boardId'
-import { SQLITE_FILE_NAME } from '../server/store/createStore'
-import { freePort, REDIS_SERVER_PATH } from '../tests/support/redis'
-import { createBoard, startServerProcess, tempDataDir } from '../tests/support/server'
+import { newBoardId } from '../../protocol/boardId'
+import { SQLITE_FILE_NAME } from '../../server/store/createStore'
+import { freePort, REDIS_SERVER_PATH } from './harness/redis'
+import { createBoard, startServerProcess, tempDataDir } from './harness/server'
 import type { BenchBoard } from './benchBoard'
 import { inspectorNodeOptions } from './inspector'
 
@@ -121,12 +121,12 @@ export async function startOursSqlite(env: Record<string, string> = {}, inspect 
 }
 
 /**
- * Our server with a store in memory (bench/noDiskServer.ts): the A/B partner of `startOursSqlite`.
+ * Our server with a store in memory (bench/lib/noDiskServer.ts): the A/B partner of `startOursSqlite`.
  * The difference between the two is what writing each update to disk before relaying it costs.
  */
 export async function startOursNoDisk(): Promise<Peer> {
   const dataDir = tempDataDir() // unused by the store; the server still wants a folder
-  const server = await startServerProcess(dataDir, BENCH_SERVER_ENV, 'bench/noDiskServer.ts')
+  const server = await startServerProcess(dataDir, BENCH_SERVER_ENV, 'bench/lib/noDiskServer.ts')
   return {
     name: 'Samenbord, no disk (bench only)',
     urls: [server.url],
