@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
  * The rules of how the parts may depend on each other (docs/architecture.md), checked on the
  * import statements of every source file: `npm run lint`, and tests/unit/layering.test.ts.
  */
-const SOURCE_DIRS = ['client', 'server', 'protocol', 'templates']
+const SOURCE_DIRS = ['client', 'server', 'protocol', 'templates', 'bench']
 const EXTENSIONS = ['.ts', '.tsx']
 
 interface SourceFile {
@@ -69,8 +69,10 @@ export function checkLayering(root: string): string[] {
       if (top === 'server' && to === 'client') problems.push(`${file.path} imports ${target}: the server never imports the client`)
       if (top === 'protocol' && to !== 'protocol') problems.push(`${file.path} imports ${target}: protocol/ imports nothing else of ours`)
       if (top === 'templates' && to !== 'templates') problems.push(`${file.path} imports ${target}: templates/ are data and import nothing of the app`)
-      if (top !== 'client' && to === 'client') problems.push(`${file.path} imports ${target}: nothing imports client/`)
+      if (top !== 'client' && top !== 'bench' && to === 'client') problems.push(`${file.path} imports ${target}: nothing imports client/`)
+      if (top === 'bench' && to === 'tests') problems.push(`${file.path} imports ${target}: benchmarks do not import tests/ (shared harnesses live in bench/lib/harness)`)
     }
+    if (top === 'bench' && file.packages.some((p) => p === 'vitest' || p.startsWith('vitest/'))) problems.push(`${file.path} imports vitest: benchmarks run without the test runner`)
     if (file.path.startsWith('client/sync/')) {
       if (file.path.endsWith('.tsx')) problems.push(`${file.path}: client/sync holds no React components`)
       for (const pkg of file.packages) if (pkg === 'react' || pkg.startsWith('react/') || pkg === 'react-dom') problems.push(`${file.path} imports ${pkg}: client/sync is plain TypeScript`)

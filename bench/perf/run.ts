@@ -6,6 +6,7 @@ import { runClientGroup } from './clientApp'
 import { runGrowthGroup } from './docGrowth'
 import { runMemoryGroup } from './memory'
 import { runRelayGroup, scenarioFilter, serverFilter } from './relayLatency'
+import { runCostGroup } from './updateCost'
 import type { Section } from '../lib/stats'
 
 /**
@@ -21,6 +22,7 @@ const groups: Record<string, (quick: boolean) => Promise<Section>> = {
   memory: runMemoryGroup,
   growth: runGrowthGroup,
   client: runClientGroup,
+  cost: runCostGroup,
 }
 const selected = (process.env.BENCH_GROUPS ?? Object.keys(groups).join(','))
   .split(',')

@@ -14,17 +14,17 @@ export const MAX_ROOT_NAME_BYTES = 64
 
 /**
  * What holding an update in a Y.Doc costs in memory, estimated from its structure, rounded up
- * from what was measured on Node 20 with yjs 13 (bench/reliability/updateCost.ts): an item takes
+ * from what was measured on Node 20 with yjs 13 (bench/perf/updateCost.ts): an item takes
  * 450–700 bytes of heap whatever its content, a deleted one about half, a garbage-collected
  * range far less; each value inside an item (every object, array, string, number) ~65 bytes,
- * and the content's bytes about twice their size. Encoded bytes alone are no measure: 1.9 MB of
+ * and the content's bytes two to three times their size. Encoded bytes alone are no measure: 1.9 MB of
  * small map entries takes 55 MB of heap, 2 MB of text 2 MB.
  */
 export const COST_PER_ITEM_BYTES = 640
 export const COST_PER_DELETED_ITEM_BYTES = 320
 export const COST_PER_EMPTY_STRUCT_BYTES = 96
 export const COST_PER_VALUE_BYTES = 72
-export const COST_PER_ENCODED_BYTE = 2
+export const COST_PER_ENCODED_BYTE = 3
 /** A deleted range costs work whenever the delete set is read and merged. */
 export const COST_PER_DELETE_RANGE_BYTES = 64
 /** A new root type is a shared type object of its own. */

@@ -10,7 +10,7 @@ export const LOAD_SLICE_MS = 20
 /**
  * Structs applied at a time while loading: a stored row may hold up to MAX_STRUCTS_PER_PIECE, and
  * applying that many takes 40–70 ms warm but 150–200 ms in a fresh process (nothing compiled
- * yet). Measured on a board at its memory limit (90,000 entries, bench/attacks.ts): pieces of
+ * yet). Measured on a board at its memory limit (90,000 entries, bench/reliability/attacks.ts): pieces of
  * 10,000 held the loop up to 230 ms, of 2,500 up to 150 ms, of 1,000 up to 75 ms, and the whole
  * load took less time, not more.
  */

@@ -3,7 +3,7 @@ import { DEPS_PER_STRUCT, emptyStructIndex, inspectUpdate, type UpdateFacts } fr
 
 /**
  * Most structs in one stored row or applied piece. Applying a struct takes 3–6 µs (measured in
- * bench/reliability/updateCost.ts), so a piece of this size keeps one turn of the event loop
+ * bench/perf/updateCost.ts), so a piece of this size keeps one turn of the event loop
  * well under 100 ms; a whole board is applied piece by piece with the loop free in between.
  */
 export const MAX_STRUCTS_PER_PIECE = 10_000

@@ -37,7 +37,7 @@ parentPort.on('message', () => {
  * Checkpoints an SQLite WAL database from a worker thread. SQLite's automatic checkpoint runs
  * inside a commit, on the thread that commits: every ~1,000 WAL pages one commit copied them all
  * into the database file and synced it, a 4–5 ms stall of the event loop (measured in
- * bench/serverCosts.ts), which every update relayed in that turn waited for. The server's
+ * bench/perf/serverCosts.ts), which every update relayed in that turn waited for. The server's
  * connection switches the automatic checkpoint off and this one does it beside it.
  */
 export class WalCheckpointer {

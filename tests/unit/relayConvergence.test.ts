@@ -122,6 +122,10 @@ async function runScenario(seed: number, steps: number) {
     if (!covers(await storedDoc(store, boardId), relayed)) fail(`relayed but not stored (${when})`)
     // Presence: the room holds only the presence of pages connected to it.
     const room = peers.find((p) => p.room)?.room
+    // With nothing in flight, nothing waits: a pending struct then waits for what never comes.
+    if (room && peers.every((p) => p.idle && p.connected === Boolean(p.room)) && room.doc.store.pendingStructs) {
+      fail(`the relay holds pending structs with nothing in flight (${when})`)
+    }
     if (room) {
       const connected = new Set(peers.filter((p) => p.room === room).map((p) => p.doc.clientID))
       for (const id of room.awareness.getStates().keys()) if (!connected.has(id)) fail(`presence of a page that is not connected (${when})`)
