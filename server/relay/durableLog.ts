@@ -106,6 +106,14 @@ export class DurableLog {
     this.storedCost += cost
   }
 
+  /** Changes the stored size, and the memory held in the budget with it. */
+  private count(bytes: number, cost: number): void {
+    this.storedBytes += bytes
+    this.storedCost += cost
+    if (cost < 0) this.options.budget.release(-cost)
+    else this.options.budget.add(cost)
+  }
+
   /** Gives back all the memory this log holds (the room is freed). */
   releaseAll(): void {
     this.options.budget.release(this.storedCost)
@@ -226,7 +234,8 @@ export class DurableLog {
     }
     const countAtStart = this.updatesSinceCompaction
     const unstoredAtStart = this.unstored
-    let state: { pieces: Uint8Array[]; bytes: number; cost: number; bytesBefore: number; costBefore: number } | null = null
+    /** What the compaction changed in the counters, to undo if the store refuses it. */
+    let change: { bytes: number; cost: number } | null = null
     let ok = true
     this.write(
       // The state is taken when the write runs, not when it is queued: a multi-instance store
@@ -236,16 +245,14 @@ export class DurableLog {
         // Never store what a fresh process could not read back: the state passes the same
         // checks as every update (it always should; if not, the log stays as it is).
         const { pieces, facts } = splitUpdate(encoded)
-        state = { pieces, bytes: encoded.byteLength, cost: facts.cost, bytesBefore: this.storedBytes, costBefore: this.storedCost }
-        return this.store.compact(this.roomId, pieces)
+        const result = this.store.compact(this.roomId, pieces)
+        // Counted when issued, as appends are: a limit checked right after sees the compacted
+        // size, also while the commit is still on its way.
+        change = { bytes: encoded.byteLength - this.storedBytes, cost: facts.cost - this.storedCost }
+        this.count(change.bytes, change.cost)
+        return result
       },
       () => {
-        // The state replaces what was stored when it was taken; what came after stays counted.
-        const { bytes, cost, bytesBefore, costBefore } = state!
-        this.storedBytes += bytes - bytesBefore
-        this.storedCost += cost - costBefore
-        if (cost < costBefore) this.options.budget.release(costBefore - cost)
-        else this.options.budget.add(cost - costBefore)
         this.updatesSinceCompaction -= countAtStart
         // The state holds what had failed to store: it is durable now (and relayed, for those here).
         if (unstoredAtStart.length > 0) {
@@ -256,6 +263,7 @@ export class DurableLog {
       },
       (error) => {
         ok = false
+        if (change) this.count(-change.bytes, -change.cost) // the old log is still what is stored
         this.options.log('compaction failed', { boardId: this.roomId, error: String(error) })
       },
     )

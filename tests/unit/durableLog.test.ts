@@ -154,6 +154,19 @@ describe('DurableLog', () => {
     expect(stored.getMap('m').get('k0')).toBe(0)
   })
 
+  it('counts a compaction when it is issued: a limit checked at once sees the compacted size while commits are on their way', async () => {
+    const { store, log, doc } = setup(true)
+    doc.on('update', (u: Uint8Array) => log.append(u, 'writer', 100))
+    // History: one value overwritten again and again.
+    for (let i = 0; i < 20; i++) doc.getMap('m').set('same', String(i % 10).repeat(10_000))
+    const before = log.storedBytes
+    expect(store.mode).toBe('resolves') // appends still wait for their commits
+    void log.compact(doc)
+    expect(log.storedBytes).toBeLessThan(before / 5)
+    store.finishAll()
+    await flush()
+  })
+
   it('holds the memory of what it stores in the budget and gives it back when freed', async () => {
     const { store, edit, log, budget } = setup(true)
     budget.tryReserve(200) // what the room reserves before it applies two updates
