@@ -10,7 +10,7 @@ import {
   type SnapshotInfo,
   type TimeResponse,
 } from '../protocol/api'
-import { TOKEN_PARAM, type CreatedBoard, type Role } from '../protocol/roles'
+import { tokenHeader, type CreatedBoard, type Role } from '../protocol/roles'
 
 /**
  * Every call the page makes to the server's HTTP API. Each answers with a value or with why not:
@@ -39,7 +39,8 @@ async function call<T>(url: string, init: RequestInit | undefined, read: (res: R
 }
 
 const json = <T,>(res: Response) => res.json() as Promise<T>
-const auth = (token: string | null) => (token ? `?${TOKEN_PARAM}=${encodeURIComponent(token)}` : '')
+/** The token goes in a header, never in the URL (proxies log URLs; see protocol/roles.ts). */
+const auth = (token: string | null, init: RequestInit = {}): RequestInit => (token ? { ...init, headers: { ...tokenHeader(token), ...init.headers } } : init)
 
 export function createBoard(): Promise<ApiResult<CreatedBoard>> {
   return call(API_BOARDS_PATH, { method: 'POST' }, json<CreatedBoard>)
@@ -47,25 +48,25 @@ export function createBoard(): Promise<ApiResult<CreatedBoard>> {
 
 /** "Kopie voor volgende bijeenkomst": a new board with this board's content (facilitator only). */
 export function copyBoard(boardId: string, token: string): Promise<ApiResult<CreatedBoard>> {
-  return call(`${API_BOARDS_PATH}?${COPY_FROM_PARAM}=${boardId}&${TOKEN_PARAM}=${encodeURIComponent(token)}`, { method: 'POST' }, json<CreatedBoard>)
+  return call(`${API_BOARDS_PATH}?${COPY_FROM_PARAM}=${boardId}`, auth(token, { method: 'POST' }), json<CreatedBoard>)
 }
 
 export async function fetchRole(boardId: string, token: string | null): Promise<ApiResult<Role>> {
-  const result = await call(boardRolePath(boardId) + auth(token), undefined, json<RoleResponse>)
+  const result = await call(boardRolePath(boardId), auth(token), json<RoleResponse>)
   return result.ok ? { ok: true, value: result.value.role } : result
 }
 
 export function listSnapshots(boardId: string, token: string): Promise<ApiResult<SnapshotInfo[]>> {
-  return call(snapshotsPath(boardId) + auth(token), undefined, json<SnapshotInfo[]>)
+  return call(snapshotsPath(boardId), auth(token), json<SnapshotInfo[]>)
 }
 
 export function saveSnapshot(boardId: string, token: string, name: string): Promise<ApiResult<SnapshotInfo>> {
   const body: SaveSnapshotRequest = { name }
-  return call(snapshotsPath(boardId) + auth(token), { method: 'POST', body: JSON.stringify(body) }, json<SnapshotInfo>)
+  return call(snapshotsPath(boardId), auth(token, { method: 'POST', body: JSON.stringify(body) }), json<SnapshotInfo>)
 }
 
 export function loadSnapshot(boardId: string, token: string, snapshotId: string): Promise<ApiResult<Uint8Array>> {
-  return call(`${snapshotsPath(boardId)}/${snapshotId}${auth(token)}`, undefined, async (res) => new Uint8Array(await res.arrayBuffer()))
+  return call(`${snapshotsPath(boardId)}/${snapshotId}`, auth(token), async (res) => new Uint8Array(await res.arrayBuffer()))
 }
 
 export function fetchServerTime(): Promise<ApiResult<number>> {

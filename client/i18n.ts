@@ -41,6 +41,8 @@ const nl = {
   linkViewer: 'Alleen kijken',
   copy: 'Kopieer',
   copied: 'Gekopieerd',
+  selectedCopyByHand: 'Geselecteerd: Ctrl+C',
+  insecureHint: 'Deze server gebruikt geen https: kopieer de links met de hand, en zonder verbinding opent het bord niet opnieuw.',
   qrHint: 'Scan om mee te doen met telefoon of tablet',
   close: 'Sluiten',
   chooseTemplate: 'Kies een sjabloon',
@@ -90,6 +92,16 @@ const nl = {
   roleNames: { facilitator: 'beheer', participant: 'bewerken', viewer: 'alleen kijken' } as Record<string, string>,
   removeFromList: 'Uit lijst verwijderen',
   lastChange: (d: Date) => `laatst gewijzigd ${d.toLocaleString('nl-NL', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`,
+  licenceTitle: 'Het bord kan hier niet worden getoond: er is geen geldige tldraw-licentie.',
+  licenceWhat:
+    'Samenbord tekent het bord met tldraw. Op een https-adres (niet localhost) vraagt tldraw om een licentiesleutel. Zonder geldige sleutel (geen, ongeldig, voor een ander domein of verlopen) verbergt tldraw het bord.',
+  licenceHow:
+    'Voor de beheerder van deze server: vraag een licentie aan via de licentiepagina op tldraw.dev (een proefperiode, een commerciële licentie, of een gratis hobbylicentie voor niet-commercieel gebruik, met watermerk) en zet de sleutel in TLDRAW_LICENSE_KEY. Daarna is opnieuw starten genoeg; opnieuw bouwen hoeft niet. Zie docs/deploy.md.',
+  licenceOtherLanguage: {
+    lang: 'en',
+    title: 'No valid tldraw licence.',
+    text: 'On an https address tldraw needs a licence key and hides the board without a valid one. Administrator: get a trial, commercial or non-commercial hobby licence from tldraw.dev and set TLDRAW_LICENSE_KEY, then restart the server (no rebuild).',
+  },
   closeMessages: {
     1009: 'Deze wijziging is te groot om te versturen.',
     4400: 'Er ging iets mis met de verbinding. Laad de pagina opnieuw.',
@@ -145,6 +157,8 @@ const en: typeof nl = {
   linkViewer: 'View only',
   copy: 'Copy',
   copied: 'Copied',
+  selectedCopyByHand: 'Selected: Ctrl+C',
+  insecureHint: 'This server does not use https: copy the links by hand, and without a connection the board does not open again.',
   qrHint: 'Scan to join with a phone or tablet',
   close: 'Close',
   chooseTemplate: 'Choose a template',
@@ -194,6 +208,16 @@ const en: typeof nl = {
   roleNames: { facilitator: 'manage', participant: 'edit', viewer: 'view only' },
   removeFromList: 'Remove from list',
   lastChange: (d: Date) => `last changed ${d.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`,
+  licenceTitle: 'The board cannot be shown here: there is no valid tldraw licence.',
+  licenceWhat:
+    'Samenbord draws the board with tldraw. On an https address (not localhost) tldraw asks for a licence key. Without a valid key (none, invalid, for another domain or expired) tldraw hides the board.',
+  licenceHow:
+    'For the administrator of this server: get a licence from the licence page on tldraw.dev (a trial, a commercial licence, or a free hobby licence for non-commercial use, with a watermark) and put the key in TLDRAW_LICENSE_KEY. Then restarting is enough; no rebuild is needed. See docs/deploy.md.',
+  licenceOtherLanguage: {
+    lang: 'nl',
+    title: 'Geen geldige tldraw-licentie.',
+    text: 'Op een https-adres vraagt tldraw om een licentiesleutel en verbergt het bord zonder geldige sleutel. Beheerder: vraag een licentie aan op tldraw.dev en zet TLDRAW_LICENSE_KEY; start de server daarna opnieuw.',
+  },
   closeMessages: {
     1009: 'This change is too large to send.',
     4400: 'Something went wrong with the connection. Reload the page.',

@@ -9,8 +9,34 @@ import type { RoomKind } from './paths'
 export type Role = 'facilitator' | 'participant' | 'viewer'
 export const ROLES: readonly Role[] = ['facilitator', 'participant', 'viewer']
 
-/** Query parameter of the websocket URL (and key in the page's #fragment) that carries a token. */
+/**
+ * Key of the token in the page's #fragment (which browsers never send to a server). Stock
+ * y-websocket clients may also pass it as a query parameter of the websocket URL; our pages do
+ * not, since proxies log URLs (see below).
+ */
 export const TOKEN_PARAM = 't'
+
+/**
+ * Our pages send the token as a websocket subprotocol, `t.<token>`, beside `samenbord`, which the
+ * server answers with: it travels in a header, not in the URL that a proxy writes to its log.
+ */
+export const SYNC_SUBPROTOCOL = 'samenbord'
+const TOKEN_SUBPROTOCOL_PREFIX = 't.'
+
+export function tokenSubprotocols(token: string | null): string[] {
+  return token ? [SYNC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + token] : [SYNC_SUBPROTOCOL]
+}
+
+/** The token among the subprotocols a client offered (`Sec-WebSocket-Protocol`), if any. */
+export function tokenFromSubprotocols(offered: Iterable<string>): string | null {
+  for (const protocol of offered) if (protocol.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) return protocol.slice(TOKEN_SUBPROTOCOL_PREFIX.length)
+  return null
+}
+
+/** Our pages send the token of API calls in this header (`Authorization: Bearer <token>`), not in the URL. */
+export function tokenHeader(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` }
+}
 export const TOKEN_BYTES = 16
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/
 

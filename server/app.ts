@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { CloseCode } from '../protocol/closeCodes'
+import type { PageConfig } from '../protocol/pageConfig'
 import type { ServerConfig } from './config'
 import { ApiRateLimit } from './http/apiRateLimit'
 import { handleBoardApi, resolveAccess } from './http/boardApi'
@@ -42,12 +43,15 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
   // work (a load, a compaction, a big paste) made every other board wait.
   const loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS })
   loopDelay.enable()
+  // The address people use is always an allowed origin, also when the proxy passes another Host.
+  const allowedOrigins = config.publicUrl ? [...config.allowedOrigins, config.publicUrl.origin] : config.allowedOrigins
+  const pageConfig: PageConfig = { publicUrl: config.publicUrl?.origin ?? null, tldrawLicenseKey: config.tldrawLicenseKey }
   const api = {
     store: boardStore,
     relay,
     creationsPerAddress: new ApiRateLimit(config.maxCreationsPerIpPerHour),
     creationsPerBoard: new ApiRateLimit(config.maxSnapshotsPerBoardPerHour),
-    allowedOrigins: config.allowedOrigins,
+    allowedOrigins,
     trustProxyHops: config.trustProxyHops,
   }
 
@@ -61,6 +65,9 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
         JSON.stringify({
           ok: true,
           store: boardStore.kind,
+          // Whether TLDRAW_LICENSE_KEY is set (not the key): without one tldraw hides the editor on https hosts.
+          tldrawLicenseKey: config.tldrawLicenseKey !== null,
+          publicUrl: pageConfig.publicUrl,
           loadedBoards: relay.loadedBoardCount,
           // Estimated memory of the loaded boards, and the most they may take together.
           boardMemory: relay.memory,
@@ -98,11 +105,11 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return
     }
-    serveStatic(config.staticDir, req, res)
+    serveStatic(config.staticDir, req, res, pageConfig)
   })
   const transport = attachWebsocketTransport(http, relay, {
     maxMessageBytes: config.maxMessageBytes,
-    allowedOrigins: config.allowedOrigins,
+    allowedOrigins,
     maxConnectionsPerBoard: config.maxConnectionsPerBoard,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     maxMessagesPerSecond: config.maxMessagesPerSecond,

@@ -45,6 +45,13 @@ export interface ServerConfig {
   trustProxyHops: number
   /** `redis://…`: share boards between several server instances through Redis. */
   redisUrl: string | null
+  /**
+   * The address people use (`https://bord.school.nl`), behind a proxy or a port mapping: links,
+   * the QR code and origin checks follow it. Null: the address the page was opened on.
+   */
+  publicUrl: URL | null
+  /** The tldraw licence key, read at start and handed to the page (no rebuild needed). */
+  tldrawLicenseKey: string | null
 }
 
 export const DEFAULT_PORT = 1234
@@ -105,7 +112,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxSnapshotsPerBoardPerHour: intFrom(env, 'MAX_SNAPSHOTS_PER_BOARD_PER_HOUR', DEFAULT_MAX_SNAPSHOTS_PER_BOARD_PER_HOUR, 1),
     trustProxyHops: readTrustProxy(env.TRUST_PROXY),
     redisUrl: readRedisUrl(env.REDIS_URL),
+    publicUrl: readPublicUrl(env.PUBLIC_URL),
+    tldrawLicenseKey: env.TLDRAW_LICENSE_KEY?.trim() || null,
   }
+}
+
+function readPublicUrl(raw: string | undefined): URL | null {
+  if (!raw) return null
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be a full address such as https://bord.school.nl, got "${raw}"`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`PUBLIC_URL must start with https:// or http://, got "${raw}"`)
+  if (url.pathname !== '/' || url.search || url.hash) throw new ConfigError(`PUBLIC_URL must be the site itself, without a path, got "${raw}"`)
+  return url
 }
 
 /** `TRUST_PROXY`: off (default), on (one proxy), or the number of proxies in a row. */

@@ -15,7 +15,14 @@ try {
 
 const server = createSamenbordServer(config)
 const port = await server.listen()
-log('Samenbord is running', { url: `http://localhost:${port}`, dataDir: config.dataDir })
+log('Samenbord is running', { url: `http://localhost:${port}`, dataDir: config.dataDir, publicUrl: config.publicUrl?.origin ?? null })
+if (config.publicUrl?.protocol === 'https:' && !config.tldrawLicenseKey) {
+  log(
+    'WARNING: no TLDRAW_LICENSE_KEY. On an https address such as PUBLIC_URL, tldraw hides the board 5 s after it opens unless a licence key is set. ' +
+      'Get a trial, commercial or hobby (non-commercial) licence at tldraw.dev and set TLDRAW_LICENSE_KEY; see docs/deploy.md.',
+    { publicUrl: config.publicUrl.origin },
+  )
+}
 
 let stopping = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -17,15 +17,15 @@ import { rememberBoard } from '../home/myBoards'
 import { tokenFromLocation } from './boardLink'
 import { fetchRole, type RoleAnswer } from './roleOfPage'
 import { UnreadableNotice } from '../facilitation/UnreadableNotice'
+import { tldrawLicenseKey } from '../pageConfig'
 import { BoardUnavailable } from './BoardUnavailable'
+import { LicenceMessage } from './LicenceMessage'
 import { ShareButton } from './ShareButton'
 import { applyTemplateFromUrl } from './templateParam'
 import { InsertTemplateButton } from './InsertTemplateButton'
 
 /** Fonts, icons and translations come from our own origin: no CDN, works on a closed network. */
 const assetUrls = getAssetUrlsByImport()
-/** Needed on a production (https, non-localhost) host only; see README. */
-const licenseKey = import.meta.env.VITE_TLDRAW_LICENSE_KEY as string | undefined
 const NAME_KEY = 'samenbord:name'
 
 declare global {
@@ -163,10 +163,11 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
       <Tldraw
         store={store}
         assetUrls={assetUrls}
-        licenseKey={licenseKey}
+        licenseKey={tldrawLicenseKey()}
         components={components}
         onMount={onMount}
       />
+      <LicenceMessage />
       {role === 'facilitator' && <UnreadableNotice facilitationDoc={session.facilitationDoc} />}
       {skipped > 0 && (
         <p className="board-notice" role="status" data-testid="skipped-records">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { boardLink, tokensFromFacilitator, type Role } from '../../protocol/roles'
 import { texts } from '../i18n'
+import { publicOrigin } from '../pageConfig'
 import { rememberBoard } from '../home/myBoards'
 import { ShareDialog } from './ShareDialog'
 
@@ -13,7 +14,7 @@ export function ShareButton({ boardId, role, token }: { boardId: string; role: R
   const [open, setOpen] = useState(false)
   const [links, setLinks] = useState<Partial<Record<Role, string>>>({})
   useEffect(() => {
-    const origin = location.origin
+    const origin = publicOrigin()
     if (role === 'facilitator' && token) {
       const tokens = tokensFromFacilitator(token)
       rememberBoard(boardId, tokens)

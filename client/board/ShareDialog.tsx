@@ -20,13 +20,15 @@ export function ShareDialog({ links, onClose }: { links: Partial<Record<Role, st
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [onClose])
+  const [selected, setSelected] = useState<Role | null>(null)
   const copy = async (role: Role, link: string) => {
     try {
       await navigator.clipboard.writeText(link)
       setCopied(role)
     } catch {
-      // Without clipboard access (plain http) the field is selected to copy by hand.
+      // Without clipboard access (plain http: no navigator.clipboard) the field is selected to copy by hand.
       document.querySelector<HTMLInputElement>(`[data-testid="link-${role}"]`)?.select()
+      setSelected(role)
     }
   }
   const labels: Record<Role, string> = {
@@ -45,11 +47,16 @@ export function ShareDialog({ links, onClose }: { links: Partial<Record<Role, st
               <span className="share-link-row">
                 <input readOnly data-testid={`link-${role}`} value={links[role]} onFocus={(e) => e.currentTarget.select()} />
                 <button className="button" onClick={() => copy(role, links[role]!)}>
-                  {copied === role ? t.copied : t.copy}
+                  {copied === role ? t.copied : selected === role ? t.selectedCopyByHand : t.copy}
                 </button>
               </span>
             </label>
           ) : null,
+        )}
+        {!window.isSecureContext && (
+          <p className="share-hint" data-testid="insecure-hint">
+            {t.insecureHint}
+          </p>
         )}
         {qr && (
           <figure className="share-qr" data-testid="share-qr">

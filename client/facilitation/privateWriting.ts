@@ -3,7 +3,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { privateRoomName } from '../../protocol/paths'
-import { newToken, TOKEN_PARAM } from '../../protocol/roles'
+import { newToken, tokenSubprotocols } from '../../protocol/roles'
 import { defaultServerUrl, LOCAL_DB_PREFIX } from '../sync/boardSession'
 import { bindStoreToDoc, type StoreBinding } from '../sync/storeBinding'
 import { RECORDS_ARRAY } from '../sync/yRecords'
@@ -62,7 +62,7 @@ export class PrivateNotes {
     // `updateConnection`): one socket per participant the rest of the time, not two.
     this.provider = new WebsocketProvider(defaultServerUrl(), privateRoomName(boardId, writerKey), this.doc, {
       connect: false,
-      params: token ? { [TOKEN_PARAM]: token } : {},
+      protocols: tokenSubprotocols(token),
     })
     void this.local.whenSynced.then(() => {
       this.binding = bindStoreToDoc(store, this.doc, { owns: isPrivateRecord })

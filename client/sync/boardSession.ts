@@ -4,7 +4,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
 import { facilitationRoomName, SYNC_PATH_PREFIX } from '../../protocol/paths'
-import { TOKEN_PARAM } from '../../protocol/roles'
+import { tokenSubprotocols } from '../../protocol/roles'
 import { guardUnsavedEdits, type UnsavedEditsGuard } from './unsavedEdits'
 import { RECORDS_ARRAY } from './yRecords'
 
@@ -57,7 +57,8 @@ export class BoardSession {
     this.facilitationLocal = writesFacilitation
       ? new IndexeddbPersistence(LOCAL_DB_PREFIX + boardId + FACILITATION_DB_SUFFIX, this.facilitationDoc)
       : null
-    const options = { connect: navigator.onLine, params: token ? { [TOKEN_PARAM]: token } : ({} as Record<string, string>) }
+    // The token as a subprotocol, not in the URL: proxies log URLs (protocol/roles.ts).
+    const options = { connect: navigator.onLine, protocols: tokenSubprotocols(token) }
     this.provider = new WebsocketProvider(serverUrl, boardId, this.doc, options)
     this.facilitationProvider = new WebsocketProvider(serverUrl, facilitationRoomName(boardId), this.facilitationDoc, options)
     // Presence lives in the board's room; this one carries none.

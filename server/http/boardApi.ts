@@ -49,7 +49,9 @@ export async function resolveAccess(store: BoardStore, boardId: string, token: s
 export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const { store, relay } = ctx
   const url = new URL(req.url ?? '/', 'http://localhost')
-  const token = url.searchParams.get(TOKEN_PARAM)
+  // Our pages send the token in a header (URLs end up in proxies' logs); stock tools may use ?t=.
+  const bearer = /^Bearer ([A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? '')
+  const token = bearer?.[1] ?? url.searchParams.get(TOKEN_PARAM)
   const tooMany = (what: string) => {
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
     return sendJson(res, HTTP_TOO_MANY_REQUESTS, { error: `too many ${what}; try again later` })

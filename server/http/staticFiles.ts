@@ -1,6 +1,7 @@
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
+import { PAGE_CONFIG_ELEMENT_ID, type PageConfig } from '../../protocol/pageConfig'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +27,7 @@ const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable'
  * Serves the built client. Every path that is not a file is an app route (`/`, `/b/<id>`) and
  * gets index.html. Paths are resolved inside `root` only: `..` can never escape it.
  */
-export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
+export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, pageConfig: PageConfig): void {
   const rootDir = resolve(root)
   const index = join(rootDir, 'index.html')
   if (!existsSync(index)) {
@@ -58,5 +59,19 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     return
   }
   res.writeHead(200)
-  createReadStream(file).pipe(res)
+  if (file === index) res.end(indexWithConfig(index, pageConfig))
+  else createReadStream(file).pipe(res)
+}
+
+/** The built index.html with the page's run-time configuration, kept until the file changes. */
+let rendered: { file: string; mtimeMs: number; json: string; html: string } | null = null
+function indexWithConfig(file: string, config: PageConfig): string {
+  const mtimeMs = statSync(file).mtimeMs
+  // JSON inside <script> must not be able to close it: "<" becomes \u003c.
+  const json = JSON.stringify(config).replace(/</g, '\\u003c')
+  if (rendered?.file === file && rendered.mtimeMs === mtimeMs && rendered.json === json) return rendered.html
+  const tag = `<script id="${PAGE_CONFIG_ELEMENT_ID}" type="application/json">${json}</script>`
+  const html = readFileSync(file, 'utf8').replace('</head>', `  ${tag}\n  </head>`)
+  rendered = { file, mtimeMs, json, html }
+  return html
 }

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { CloseCode } from '../../protocol/closeCodes'
 import { roomFromSyncPath, SYNC_PATH_PREFIX, type RoomAddress } from '../../protocol/paths'
-import { canWrite, roleInRoom, TOKEN_PARAM } from '../../protocol/roles'
+import { canWrite, roleInRoom, SYNC_SUBPROTOCOL, TOKEN_PARAM, tokenFromSubprotocols } from '../../protocol/roles'
 import { isRole, type Access } from '../access/boardAccess'
 import type { LogFn } from '../log'
 import { ConnectionCounter } from '../relay/connectionLimits'
@@ -35,7 +35,12 @@ export const PING_INTERVAL_MS = 30_000
  */
 export function attachWebsocketTransport(server: Server, relay: Relay, options: WsTransportOptions) {
   // ws refuses a larger message itself (close code 1009) before buffering more than this.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes,
+    // A browser that offered subprotocols needs one back; the token beside it is never echoed.
+    handleProtocols: (offered) => (offered.has(SYNC_SUBPROTOCOL) ? SYNC_SUBPROTOCOL : false),
+  })
   const alive = new WeakSet<WebSocket>()
   const perBoard = new ConnectionCounter(options.maxConnectionsPerBoard)
   const perIp = new ConnectionCounter(options.maxConnectionsPerIp)
@@ -54,7 +59,8 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
       const conn = new SocketConnection(ws, options, options.log, { boardId: room?.roomId, ip })
       if (!originAllowed(req, options.allowedOrigins)) return conn.drop(CloseCode.OriginNotAllowed, 'origin not allowed')
       if (!room) return conn.drop(CloseCode.UnknownBoard, 'unknown board')
-      void admit(conn, ws, room, ip, url.searchParams.get(TOKEN_PARAM))
+      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
+      void admit(conn, ws, room, ip, tokenFromSubprotocols(offered) ?? url.searchParams.get(TOKEN_PARAM))
     })
   })
 
