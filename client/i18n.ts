@@ -84,6 +84,14 @@ const nl = {
   snapshotRestored: (name: string) => `„${name}” is teruggezet. Ongedaan maken kan met Ctrl+Z.`,
   restore: 'Terugzetten',
   copyForNextMeeting: 'Kopie voor volgende bijeenkomst',
+  deleteBoard: 'Bord verwijderen',
+  deleteBoardWarning: 'Het bord, alle momentopnamen en alle notities worden voorgoed verwijderd, ook voor de anderen. Dit kan niet ongedaan worden gemaakt.',
+  deleteBoardConfirm: 'Ja, verwijder het bord',
+  cancel: 'Annuleren',
+  deleteFailed: 'Het bord is niet verwijderd: geen verbinding met de server.',
+  boardDeleted: 'Dit bord is verwijderd.',
+  boardDeletedHint: 'Alles van dit bord is van de server gehaald, en nu ook van dit apparaat.',
+  deleteAfter: (date: string) => `Wordt automatisch verwijderd op ${date} als niemand het bord opent.`,
   offlineAction: 'Dat lukt nu niet: geen verbinding met de server.',
   createFailed: 'Er kon geen bord worden gemaakt. Ben je verbonden met de server?',
   tooManyCreated: 'Vanaf dit netwerk zijn net heel veel borden gemaakt. Probeer het over een paar minuten opnieuw.',
@@ -108,6 +116,7 @@ const nl = {
     4403: 'Je hebt geen toegang om dit bord te wijzigen.',
     4404: 'Dit bord bestaat niet. Controleer de link.',
     4405: 'Dit bord kan niet vanaf deze website worden geopend.',
+    4410: 'Dit bord is verwijderd.',
     4414: 'Dit bord is te groot geworden. Maak een nieuw bord of ruim iets op.',
     4422: 'Deze wijziging kan niet op het bord. Laad de pagina opnieuw.',
     4430: 'Te veel wijzigingen tegelijk. Laad de pagina opnieuw.',
@@ -200,6 +209,14 @@ const en: typeof nl = {
   snapshotRestored: (name: string) => `"${name}" was restored. Undo with Ctrl+Z.`,
   restore: 'Restore',
   copyForNextMeeting: 'Copy for next meeting',
+  deleteBoard: 'Delete board',
+  deleteBoardWarning: 'The board, all snapshots and all notes are deleted for good, for the others too. This cannot be undone.',
+  deleteBoardConfirm: 'Yes, delete the board',
+  cancel: 'Cancel',
+  deleteFailed: 'The board was not deleted: no connection to the server.',
+  boardDeleted: 'This board has been deleted.',
+  boardDeletedHint: 'Everything of this board was removed from the server, and now from this device too.',
+  deleteAfter: (date: string) => `Will be deleted automatically on ${date} if nobody opens the board.`,
   offlineAction: 'Not possible right now: no connection to the server.',
   createFailed: 'No board could be created. Are you connected to the server?',
   tooManyCreated: 'Very many boards were just made from this network. Try again in a few minutes.',
@@ -224,6 +241,7 @@ const en: typeof nl = {
     4403: 'You may not change this board.',
     4404: 'This board does not exist. Check the link.',
     4405: 'This board cannot be opened from this website.',
+    4410: 'This board has been deleted.',
     4414: 'This board has grown too large. Start a new board or tidy up.',
     4422: 'This change cannot go on the board. Reload the page.',
     4430: 'Too many changes at once. Reload the page.',
@@ -246,6 +264,11 @@ export function setLanguage(language: Language): void {
 
 export function texts() {
   return currentLanguage() === 'en' ? en : nl
+}
+
+/** A date in the UI's language ("2 december 2027"), not the browser's locale. */
+export function formatDate(date: Date): string {
+  return date.toLocaleDateString(currentLanguage() === 'en' ? 'en-GB' : 'nl-NL', { day: 'numeric', month: 'long', year: 'numeric' })
 }
 
 /** A date and time in the UI's language ("2 december 2026 14:09"), not the browser's locale. */

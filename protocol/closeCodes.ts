@@ -26,6 +26,11 @@ export const CloseCode = {
   UnknownBoard: 4404,
   /** The origin of the upgrade request is not allowed. */
   OriginNotAllowed: 4405,
+  /**
+   * The board was deleted ("Bord verwijderen", or after BOARD_RETENTION_DAYS unopened): pages drop
+   * their local copy. HTTP's 410 Gone; the id is never opened again.
+   */
+  BoardDeleted: 4410,
   /** The board would grow past its size limit (stored bytes or estimated memory). */
   BoardTooBig: 4414,
   /**

@@ -60,6 +60,17 @@ export function privateRoomPrefix(boardId: string): string {
   return `${boardId}.${PRIVATE_SEGMENT}.`
 }
 
+/** Whether a room (its store key) belongs to a board: the board's own, its facilitation room or a private room. */
+export function isRoomOfBoard(roomId: string, boardId: string): boolean {
+  return roomId === boardId || roomId.startsWith(`${boardId}.`)
+}
+
+/** The board a room (its store key) belongs to: room keys are the board id, then `.` and the rest. */
+export function boardOfRoom(roomId: string): string {
+  const dot = roomId.indexOf('.')
+  return dot === -1 ? roomId : roomId.slice(0, dot)
+}
+
 /** The store key of a board's facilitation room. */
 export function facilitationRoomId(boardId: string): string {
   return `${boardId}.${FACILITATION_SEGMENT}`

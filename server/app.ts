@@ -12,6 +12,7 @@ import { attachWebsocketTransport } from './http/wsTransport'
 import { log } from './log'
 import { MemoryBudget } from './relay/memoryBudget'
 import { Relay } from './relay/relay'
+import { Retention } from './retention'
 import type { BoardStore } from './store/boardStore'
 import { createStore } from './store/createStore'
 
@@ -19,6 +20,8 @@ export interface SamenbordServer {
   http: Server
   relay: Relay
   store: BoardStore
+  /** BOARD_RETENTION_DAYS: sweeps at start (`listen`) and every hour; tests call `sweep` themselves. */
+  retention: Retention
   /** Starts listening; resolves with the port (useful with port 0). */
   listen(): Promise<number>
   /** Graceful stop: no new connections, every board written, clients told to come back later. */
@@ -28,7 +31,13 @@ export interface SamenbordServer {
 /** Resolution of the event-loop delay figure on /healthz, in milliseconds. */
 const EVENT_LOOP_RESOLUTION_MS = 10
 
-export function createSamenbordServer(config: ServerConfig, store?: BoardStore): SamenbordServer {
+/** For tests only, never from the environment. */
+export interface ServerTestOptions {
+  /** The clock retention counts with, ms since 1970 (a test does not wait a year). */
+  now?: () => number
+}
+
+export function createSamenbordServer(config: ServerConfig, store?: BoardStore, { now = Date.now }: ServerTestOptions = {}): SamenbordServer {
   const boardStore = store ?? createStore(config)
   const relay = new Relay(boardStore, {
     maxBoardBytes: config.maxBoardBytes,
@@ -37,7 +46,9 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
     compactAfterUpdates: config.compactAfterUpdates,
     budget: new MemoryBudget(config.maxLoadedMemoryBytes),
     log,
+    onBoardOpened: (boardId) => retention.opened(boardId),
   })
+  const retention = new Retention(boardStore, relay, { retentionDays: config.boardRetentionDays, now, log })
   const startedAt = Date.now()
   // How long the event loop was held at a time: the one figure that tells whether one board's
   // work (a load, a compaction, a big paste) made every other board wait.
@@ -53,6 +64,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
     creationsPerBoard: new ApiRateLimit(config.maxSnapshotsPerBoardPerHour),
     allowedOrigins,
     trustProxyHops: config.trustProxyHops,
+    retention,
   }
 
   const http = createServer((req, res) => {
@@ -116,7 +128,11 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
     maxBytesPerSecond: config.maxBytesPerSecond,
     slowConsumerMaxBytes: config.slowConsumerMaxBytes,
     trustProxyHops: config.trustProxyHops,
-    resolveAccess: (boardId, token) => resolveAccess(boardStore, boardId, token),
+    // A deleted board is no board for a new socket (4404); open ones were closed with BoardDeleted.
+    resolveAccess: async (boardId, token) => {
+      const access = await resolveAccess(boardStore, boardId, token)
+      return access === 'deleted' ? 'unknown' : access
+    },
     log,
   })
 
@@ -125,16 +141,21 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore):
     http,
     relay,
     store: boardStore,
+    retention,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject)
-        http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port))
+        http.listen(config.port, config.host, () => {
+          retention.start()
+          resolve((http.address() as AddressInfo).port)
+        })
       }),
     close() {
       closing ??= (async () => {
         http.close()
         transport.closeAll(CloseCode.ServiceRestart, 'server restarting')
         loopDelay.disable()
+        await retention.stop()
         await relay.closeAll()
         http.closeAllConnections()
       })()

@@ -38,6 +38,8 @@ export interface ServerConfig {
   maxCreationsPerIpPerHour: number
   /** Copies and snapshots of one board per hour. */
   maxSnapshotsPerBoardPerHour: number
+  /** The server deletes a board nobody opened for this many days (server/retention.ts). */
+  boardRetentionDays: number
   /**
    * Reverse proxies in front of the server whose X-Forwarded-For is believed (0: none): per-address
    * limits then count the participant's address, not the proxy's.
@@ -67,6 +69,7 @@ export const DEFAULT_MAX_MESSAGES_PER_SECOND = 300 // a drag at 60 fps plus pres
 export const DEFAULT_MAX_BYTES_PER_SECOND = 4 * 1024 * 1024 // 4 MiB/s
 export const DEFAULT_SLOW_CONSUMER_MAX_BYTES = 16 * 1024 * 1024 // 16 MiB
 export const DEFAULT_MAX_CREATIONS_PER_IP_PER_HOUR = 300 // a school preparing meetings makes a few dozen
+export const DEFAULT_BOARD_RETENTION_DAYS = 365 // a school year and then some
 
 export class ConfigError extends Error {}
 
@@ -110,6 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     slowConsumerMaxBytes: intFrom(env, 'SLOW_CONSUMER_MAX_BYTES', DEFAULT_SLOW_CONSUMER_MAX_BYTES, 1024),
     maxCreationsPerIpPerHour: intFrom(env, 'MAX_CREATIONS_PER_IP_PER_HOUR', DEFAULT_MAX_CREATIONS_PER_IP_PER_HOUR, 1),
     maxSnapshotsPerBoardPerHour: intFrom(env, 'MAX_SNAPSHOTS_PER_BOARD_PER_HOUR', DEFAULT_MAX_SNAPSHOTS_PER_BOARD_PER_HOUR, 1),
+    boardRetentionDays: intFrom(env, 'BOARD_RETENTION_DAYS', DEFAULT_BOARD_RETENTION_DAYS, 1),
     trustProxyHops: readTrustProxy(env.TRUST_PROXY),
     redisUrl: readRedisUrl(env.REDIS_URL),
     publicUrl: readPublicUrl(env.PUBLIC_URL),

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { HTTP_TOO_MANY_REQUESTS } from '../../protocol/api'
+import { HTTP_GONE, HTTP_TOO_MANY_REQUESTS, type RoleResponse } from '../../protocol/api'
 import { isValidBoardId, newBoardId } from '../../protocol/boardId'
 import { facilitationRoomId } from '../../protocol/paths'
 import { TOKEN_PARAM, type CreatedBoard } from '../../protocol/roles'
 import { accessFor, newAccess, type Access } from '../access/boardAccess'
 import type { Relay } from '../relay/relay'
+import type { Retention } from '../retention'
 import type { BoardStore } from '../store/boardStore'
 import type { ApiRateLimit } from './apiRateLimit'
 import { clientAddress } from './clientAddress'
@@ -20,6 +21,8 @@ export interface BoardApiContext {
   creationsPerBoard: ApiRateLimit
   allowedOrigins: string[]
   trustProxyHops: number
+  /** When a board would be deleted for not being opened (told to its facilitator). */
+  retention: Retention
 }
 
 /** Largest JSON body the API reads (a snapshot name), in bytes. */
@@ -28,6 +31,7 @@ const MAX_SNAPSHOT_NAME_LENGTH = 80
 /** What a 429 answer asks the client to wait, in seconds. */
 const RETRY_AFTER_SECONDS = 60
 const BOARD_PATH = /^\/api\/boards\/([^/]+)\/(role|snapshots)(?:\/([A-Za-z0-9-]{1,64}))?$/
+const BOARD_ITSELF_PATH = /^\/api\/boards\/([^/]+)$/
 
 /** What a token gets on a board (a role, or why not). */
 export async function resolveAccess(store: BoardStore, boardId: string, token: string | null): Promise<Access> {
@@ -42,6 +46,9 @@ export async function resolveAccess(store: BoardStore, boardId: string, token: s
  * - `GET /api/boards/<id>/role?t=…`: what a link allows
  * - `GET|POST /api/boards/<id>/snapshots?t=…`, `GET …/snapshots/<sid>?t=…`: named snapshots,
  *   facilitator only
+ * - `DELETE /api/boards/<id>?t=…`: "Bord verwijderen", facilitator only: every open connection
+ *   is closed (4410), then everything of the board leaves the store (Relay.deleteBoard)
+ * A deleted board answers 410 Gone to everything, whatever the token.
  * Whatever changes something must come from our own pages (another website cannot make a
  * visitor's browser create boards), and creating has a budget: new boards per client address,
  * copies and snapshots per board.
@@ -57,7 +64,7 @@ export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage,
     return sendJson(res, HTTP_TOO_MANY_REQUESTS, { error: `too many ${what}; try again later` })
   }
   if (url.pathname === '/api/time') return sendJson(res, 200, { now: Date.now() })
-  if (req.method === 'POST' && !fromOurPages(req, ctx.allowedOrigins)) {
+  if ((req.method === 'POST' || req.method === 'DELETE') && !fromOurPages(req, ctx.allowedOrigins)) {
     return sendJson(res, 403, { error: 'requests that change something must come from this server\'s own pages' })
   }
   if (url.pathname === '/api/boards') {
@@ -70,6 +77,7 @@ export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage,
       if (!isValidBoardId(copyFrom)) return unknownBoard(res)
       const access = await resolveAccess(store, copyFrom, token)
       if (access === 'unknown') return unknownBoard(res)
+      if (access === 'deleted') return gone(res)
       if (access !== 'facilitator') return forbidden(res)
       if (!ctx.creationsPerBoard.take(copyFrom)) return tooMany('copies and snapshots of this board')
       copied = {
@@ -80,6 +88,7 @@ export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage,
     const boardId = newBoardId()
     const { tokens, record } = await newAccess()
     await store.saveAccess(boardId, record)
+    ctx.retention.opened(boardId) // retention counts from its making
     if (copied) {
       await store.append(boardId, copied.board)
       await store.append(facilitationRoomId(boardId), copied.facilitation)
@@ -88,15 +97,26 @@ export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage,
     return sendJson(res, 201, created)
   }
 
-  const match = BOARD_PATH.exec(url.pathname)
+  const match = BOARD_PATH.exec(url.pathname) ?? BOARD_ITSELF_PATH.exec(url.pathname)
   if (!match) return false
-  const [, boardId, resource, snapshotId] = match
+  const [, boardId, resource = 'board', snapshotId] = match
   if (!isValidBoardId(boardId)) return unknownBoard(res)
   const role = await resolveAccess(store, boardId, token)
   if (role === 'unknown') return unknownBoard(res)
+  if (role === 'deleted') return gone(res)
   if (resource === 'role') {
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' })
-    return role !== 'forbidden' ? sendJson(res, 200, { role }) : forbidden(res)
+    if (role === 'forbidden') return forbidden(res)
+    const answer: RoleResponse = role === 'facilitator' ? { role, deleteAfter: await ctx.retention.deleteAfter(boardId) } : { role }
+    return sendJson(res, 200, answer)
+  }
+  if (resource === 'board') {
+    if (req.method !== 'DELETE') return sendJson(res, 405, { error: 'method not allowed' })
+    if (role !== 'facilitator') return forbidden(res)
+    await relay.deleteBoard(boardId, 'facilitator')
+    res.writeHead(204, { 'Cache-Control': 'no-store' })
+    res.end()
+    return true
   }
   if (role !== 'facilitator') return forbidden(res)
   if (snapshotId) {
@@ -113,7 +133,10 @@ export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage,
   const name = typeof body?.name === 'string' ? body.name.trim().slice(0, MAX_SNAPSHOT_NAME_LENGTH) : ''
   if (!name) return sendJson(res, 400, { error: 'a snapshot needs a name' })
   const info = { id: randomUUID(), name, createdAt: Date.now() }
-  await store.saveSnapshot(boardId, { ...info, state: await relay.currentState(boardId) })
+  const state = await relay.currentState(boardId)
+  // Deleted while its state was read: nothing of it may be stored again.
+  if (relay.isDeleted(boardId)) return gone(res)
+  await store.saveSnapshot(boardId, { ...info, state })
   return sendJson(res, 201, info)
 }
 
@@ -126,6 +149,10 @@ function fromOurPages(req: IncomingMessage, allowedOrigins: string[]): boolean {
 
 function unknownBoard(res: ServerResponse): true {
   return sendJson(res, 404, { error: 'no board with this id' })
+}
+
+function gone(res: ServerResponse): true {
+  return sendJson(res, HTTP_GONE, { error: 'this board was deleted' })
 }
 
 function forbidden(res: ServerResponse): true {

@@ -67,6 +67,8 @@ export class DurableLog {
   /** Updates applied to the doc whose store write failed; retried, then relayed. */
   private unstored: Uint8Array[] = []
   private retryTimer: ReturnType<typeof setTimeout> | null = null
+  /** The board was deleted: nothing more is written (see `discard`). */
+  private discarded = false
 
   constructor(
     readonly roomId: string,
@@ -114,6 +116,18 @@ export class DurableLog {
     else this.options.budget.add(cost)
   }
 
+  /**
+   * The board was deleted: nothing of this room is written any more, from now on (no append, no
+   * retry, no compaction, no last write on close). Writes already handed to the store stay
+   * ahead of the store's deletion, which removes them too.
+   */
+  discard(): void {
+    this.discarded = true
+    this.unstored = []
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+  }
+
   /** Gives back all the memory this log holds (the room is freed). */
   releaseAll(): void {
     this.options.budget.release(this.storedCost)
@@ -129,6 +143,7 @@ export class DurableLog {
    * the next write, so they are stored and relayed as soon as the store works again.
    */
   private persistAndRelay(update: Uint8Array | null, origin: unknown): void {
+    if (this.discarded) return
     const earlier = this.unstored
     this.unstored = []
     const parts = update ? [...earlier, update] : earlier
@@ -154,7 +169,8 @@ export class DurableLog {
   private write(op: () => void | Promise<void>, after: () => void, onError: (e: unknown) => void): void {
     if (this.pendingWrites > 0 && !this.store.ordersWrites) {
       this.openBatch = null
-      this.chain(this.writeChain.then(op).then(after, onError))
+      // Run later: by then the board may have been deleted.
+      this.chain(this.writeChain.then(() => (this.discarded ? undefined : op())).then(after, onError))
       return
     }
     let result: void | Promise<void>
@@ -227,7 +243,7 @@ export class DurableLog {
    * log holds rows that could not be read: compacting would replace them.
    */
   compact(doc: Y.Doc): Promise<boolean> {
-    if (this.updatesSinceCompaction === 0 && this.unstored.length === 0) return this.writeChain.then(() => true)
+    if (this.discarded || (this.updatesSinceCompaction === 0 && this.unstored.length === 0)) return this.writeChain.then(() => true)
     if (this.unreadableRows > 0) {
       this.options.log('not compacting a board with unreadable stored updates', { boardId: this.roomId, unreadable: this.unreadableRows })
       return this.writeChain.then(() => false)
@@ -278,6 +294,7 @@ export class DurableLog {
   async close(doc: Y.Doc, giveUpAt = Number.POSITIVE_INFINITY): Promise<void> {
     await closingTurn()
     for (;;) {
+      if (this.discarded) break
       if (this.retryTimer) {
         clearTimeout(this.retryTimer)
         this.retryTimer = null

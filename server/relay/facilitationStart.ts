@@ -41,6 +41,8 @@ export interface RoomsView {
   openRoom(roomId: string): Promise<Room> | null
   /** Resolves once the room has been written and freed, if it is being unloaded. */
   unloaded(roomId: string): Promise<void> | undefined
+  /** The board was deleted (or is being deleted): nothing of it may be written. */
+  isDeleted(boardId: string): boolean
 }
 
 /**
@@ -89,7 +91,7 @@ export class FacilitationStart {
     const open = this.rooms.openRoom(roomId)
     const doc = open ? null : docFromState(await this.rooms.currentState(roomId))
     const target = open ? (await open).doc : doc!
-    if (target.getMap(ROOM_META_MAP).get(UNREADABLE_UPDATES_KEY) === count) return
+    if (target.getMap(ROOM_META_MAP).get(UNREADABLE_UPDATES_KEY) === count || this.rooms.isDeleted(boardId)) return
     const before = Y.encodeStateVector(target)
     const scratch = docFromState(Y.encodeStateAsUpdate(target))
     scratch.getMap(ROOM_META_MAP).set(UNREADABLE_UPDATES_KEY, count)

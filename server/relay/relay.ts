@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
-import { privateRoomPrefix, type RoomAddress, type RoomKind } from '../../protocol/paths'
+import { boardOfRoom, isRoomOfBoard, privateRoomPrefix, type RoomAddress, type RoomKind } from '../../protocol/paths'
 import type { LogFn } from '../log'
 import type { BoardStore } from '../store/boardStore'
 import type { RelayConnection } from './connection'
@@ -18,6 +18,15 @@ import { Room, type RoomLimits } from './room'
 export const SIDE_ROOM_SHARE = 1 / 16
 /** How long a graceful shutdown keeps retrying a failing store before it gives up, in ms. */
 export const SHUTDOWN_STORE_WAIT_MS = 10_000
+/**
+ * How long the relay itself remembers a deleted board, in ms. Past that, the store's tombstone
+ * refuses the id (access is checked before every join); this covers a join whose check was made
+ * just before the deletion.
+ */
+export const REMEMBER_DELETED_MS = 60 * 60_000
+
+/** Who deleted a board, for the one log line a deletion writes. */
+export type DeletedBy = 'facilitator' | 'retention'
 
 export interface RelayOptions {
   /** Largest stored board, in bytes. */
@@ -30,6 +39,8 @@ export interface RelayOptions {
   /** The memory all loaded rooms share. */
   budget: MemoryBudget
   log: LogFn
+  /** A board's own room was loaded: someone opened the board (retention counts from then). */
+  onBoardOpened?: (boardId: string) => void
 }
 
 /**
@@ -42,6 +53,10 @@ export class Relay {
   private readonly joining = new Map<string, number>()
   /** Rooms being written before they are freed; a new join waits for that first. */
   private readonly unloading = new Map<string, Promise<void>>()
+  /** The rooms of `unloading` themselves, to drop them at once when their board is deleted. */
+  private readonly closing = new Map<string, Room>()
+  /** Boards deleted (or being deleted) lately, with when (Date.now()): none of their rooms opens again. */
+  private readonly deleted = new Map<string, number>()
   private readonly facilitation: FacilitationStart
 
   constructor(
@@ -52,6 +67,10 @@ export class Relay {
       currentState: (roomId) => this.currentState(roomId),
       openRoom: (roomId) => this.rooms.get(roomId) ?? null,
       unloaded: (roomId) => this.unloading.get(roomId),
+      isDeleted: (boardId) => this.deleted.has(boardId),
+    })
+    store.onBoardDeleted?.((boardId) => {
+      this.deletedElsewhere(boardId).catch((error) => this.options.log('could not drop a deleted board', { boardId, error: String(error) }))
     })
   }
 
@@ -67,6 +86,79 @@ export class Relay {
   /** Whether a board (or private room) is in memory, i.e. someone is connected to it. */
   isLoaded(roomId: string): boolean {
     return this.rooms.has(roomId)
+  }
+
+  /** Whether any room of a board is loaded, loading, being joined or being written back. */
+  isOpen(boardId: string): boolean {
+    for (const map of [this.rooms, this.joining, this.unloading]) {
+      for (const roomId of map.keys()) if (isRoomOfBoard(roomId, boardId)) return true
+    }
+    return false
+  }
+
+  /** The boards whose own room is loaded (someone has them open now). */
+  openBoardIds(): string[] {
+    return [...this.rooms.keys()].filter((roomId) => boardOfRoom(roomId) === roomId)
+  }
+
+  /** Whether this relay deleted the board lately, or heard that another instance did (see REMEMBER_DELETED_MS). */
+  isDeleted(boardId: string): boolean {
+    return this.deleted.has(boardId)
+  }
+
+  /**
+   * Deletes a board with everything of it ("Bord verwijderen", retention). From this moment no
+   * room of it opens again; every open room of it (the board, its facilitation room, its private
+   * rooms) closes its connections with BoardDeleted and is dropped without being written, a room
+   * that is loading is dropped once loaded, and one being written back is stopped. Only then is
+   * the board removed from the store, so nothing written before can outlive it. One log line,
+   * with the id and nothing else.
+   */
+  async deleteBoard(boardId: string, by: DeletedBy): Promise<void> {
+    this.forgetOldDeletions()
+    this.deleted.set(boardId, Date.now())
+    await this.dropRooms(boardId)
+    try {
+      await this.store.deleteBoard(boardId)
+    } catch (error) {
+      this.deleted.delete(boardId) // still stored: it may be opened (and deleted) again
+      throw error
+    }
+    this.options.log('board deleted', { boardId, by })
+  }
+
+  /** Another instance deleted a board (or a write found it deleted): its rooms here go too. */
+  private async deletedElsewhere(boardId: string): Promise<void> {
+    this.deleted.set(boardId, Date.now())
+    // What those rooms wrote while the news was on its way is removed as well.
+    if (await this.dropRooms(boardId)) await this.store.deleteBoard(boardId)
+  }
+
+  /** Drops every room of a deleted board (see deleteBoard); true when there was any. */
+  private async dropRooms(boardId: string): Promise<boolean> {
+    const dropped: Promise<unknown>[] = []
+    const reason = 'this board was deleted'
+    for (const [roomId, room] of this.rooms) {
+      if (!isRoomOfBoard(roomId, boardId)) continue
+      this.rooms.delete(roomId)
+      dropped.push(room.then((r) => r.discard(CloseCode.BoardDeleted, reason), () => undefined))
+    }
+    for (const [roomId, room] of this.closing) {
+      if (!isRoomOfBoard(roomId, boardId)) continue
+      room.discard(CloseCode.BoardDeleted, reason)
+      dropped.push(this.unloading.get(roomId) ?? Promise.resolve())
+    }
+    await Promise.all(dropped)
+    return dropped.length > 0
+  }
+
+  private forgetOldDeletions(): void {
+    const now = Date.now()
+    for (const [boardId, at] of this.deleted) if (now - at > REMEMBER_DELETED_MS) this.deleted.delete(boardId)
+  }
+
+  private refuseDeleted(boardId: string): void {
+    if (this.deleted.has(boardId)) throw new ProtocolError(CloseCode.BoardDeleted, 'this board was deleted')
   }
 
   /**
@@ -121,6 +213,7 @@ export class Relay {
       await room.close().catch(() => undefined)
       throw error
     }
+    if (kind === 'board') this.options.onBoardOpened?.(boardId)
     return room
   }
 
@@ -133,10 +226,12 @@ export class Relay {
   }
 
   async join(address: RoomAddress, conn: RelayConnection): Promise<Room> {
-    const { roomId } = address
+    const { roomId, boardId } = address
+    this.refuseDeleted(boardId)
     this.joining.set(roomId, (this.joining.get(roomId) ?? 0) + 1)
     try {
       await this.unloading.get(roomId)
+      this.refuseDeleted(boardId)
       let room = this.rooms.get(roomId)
       if (!room) {
         room = this.load(address)
@@ -144,7 +239,7 @@ export class Relay {
         room.then(
           // After the load, not inside it: the facilitation room may be waiting for this board.
           (loaded) => {
-            if (loaded.log.unreadableRows === 0) return
+            if (loaded.log.unreadableRows === 0 || this.deleted.has(address.boardId)) return
             this.facilitation
               .reportUnreadable(address.boardId, loaded.log.unreadableRows)
               .catch((error) => this.options.log('could not tell the facilitator about unreadable updates', { boardId: roomId, error: String(error) }))
@@ -153,6 +248,8 @@ export class Relay {
         )
       }
       const loaded = await room
+      // Deleted while it loaded: the room was dropped (see deleteBoard).
+      this.refuseDeleted(boardId)
       loaded.addConnection(conn)
       return loaded
     } finally {
@@ -163,17 +260,20 @@ export class Relay {
   }
 
   leave(room: Room, conn: RelayConnection): void {
+    if (room.isDiscarded) return // its board was deleted: nothing to write
     room.removeConnection(conn)
     if (room.connectionCount === 0 && !this.joining.has(room.boardId)) this.unload(room)
   }
 
   private unload(room: Room): void {
     this.rooms.delete(room.boardId)
+    this.closing.set(room.boardId, room)
     const done = room
       .close()
       .catch((error) => this.options.log('unload failed', { boardId: room.boardId, error: String(error) }))
       .finally(() => {
         this.unloading.delete(room.boardId)
+        this.closing.delete(room.boardId)
         if (this.rooms.size === 0 && this.unloading.size === 0) scheduleIdleGc(() => this.rooms.size === 0 && this.unloading.size === 0)
       })
     this.unloading.set(room.boardId, done)

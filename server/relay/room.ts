@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { CloseCode } from '../../protocol/closeCodes'
+import { CloseCode, type CloseCodeValue } from '../../protocol/closeCodes'
 import { MessageType } from '../../protocol/messages'
 import type { LogFn } from '../log'
 import type { BoardStore } from '../store/boardStore'
@@ -56,6 +56,8 @@ export class Room {
   private readonly connections = new Map<RelayConnection, TokenBucket>()
   private readonly presence = new PresenceOwners<RelayConnection>()
   private unsubscribe: (() => void) | null = null
+  private freed = false
+  private discarded = false
   /** The estimated memory of the update being applied, until its doc update has been stored. */
   private incomingCost = 0
   private readonly gate: WriteGate
@@ -288,7 +290,28 @@ export class Room {
     this.free()
   }
 
+  /** True once the room was dropped because its board was deleted (see `discard`). */
+  get isDiscarded(): boolean {
+    return this.discarded
+  }
+
+  /**
+   * Its board was deleted: every connection is closed with `code`, nothing more is written (not
+   * even what a `close` under way would write), and the memory is freed at once.
+   */
+  discard(code: CloseCodeValue, reason: string): void {
+    if (this.discarded) return
+    this.discarded = true
+    this.log.discard()
+    this.waitingForStore.length = 0
+    for (const conn of [...this.connections.keys()]) conn.close(code, reason)
+    this.connections.clear()
+    this.free()
+  }
+
   private free(): void {
+    if (this.freed) return
+    this.freed = true
     this.unsubscribe?.()
     this.log.releaseAll()
     this.doc.off('update', this.onDocUpdate)

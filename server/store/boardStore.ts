@@ -1,5 +1,5 @@
 import type { SnapshotInfo } from '../../protocol/api'
-import type { AccessRecord } from '../access/boardAccess'
+import type { AccessRecord, StoredAccess } from '../access/boardAccess'
 
 export type { SnapshotInfo }
 
@@ -46,17 +46,38 @@ export interface UpdateLog {
   byteSize(roomId: string): number | Promise<number>
 }
 
-/** What a board has besides its rooms' logs: its links and its snapshots. */
+/** What a board has besides its rooms' logs: its links, its snapshots, when it was last opened. */
 export interface BoardRecords {
   /** Named copies of a board's state, kept by the server ("Na bijeenkomst 3"). */
   saveSnapshot(boardId: string, snapshot: StoredSnapshot): void | Promise<void>
   /** Newest first. */
   listSnapshots(boardId: string): SnapshotInfo[] | Promise<SnapshotInfo[]>
   loadSnapshot(boardId: string, snapshotId: string): Uint8Array | null | Promise<Uint8Array | null>
-  /** The hashed tokens of a board; null when no board was created with this id. */
-  loadAccess(boardId: string): AccessRecord | null | Promise<AccessRecord | null>
+  /**
+   * The hashed tokens of a board; `deleted` once `deleteBoard` removed it; null when no board was
+   * created with this id.
+   */
+  loadAccess(boardId: string): StoredAccess | Promise<StoredAccess>
   /** Records a new board's hashed tokens; never overwrites an existing record. */
   saveAccess(boardId: string, record: AccessRecord): void | Promise<void>
+  /**
+   * Removes everything of a board: every room of it (the board, `<id>.leiding`, every
+   * `<id>.prive.<key>`), its snapshots, its access record and when it was opened. What stays is a
+   * tombstone, a hash of the id (deletedBoardHash), so that `loadAccess` answers `deleted` for
+   * good; nothing stored holds the id itself any more. Idempotent. The relay calls it only once no
+   * room of the board is loaded (Relay.deleteBoard).
+   */
+  deleteBoard(boardId: string): Promise<void>
+  /** Records that the board was opened at `at` (ms since 1970); the relay calls it at most once an hour per board. */
+  touchBoard(boardId: string, at: number): void | Promise<void>
+  /** When the board was last opened (ms since 1970), or null when that was never recorded. */
+  lastOpened(boardId: string): number | null | Promise<number | null>
+  /**
+   * The boards (with an access record) last opened before `cutoff`, for the retention sweep. A
+   * board whose opening was never recorded (made before the store kept it) is recorded as opened
+   * at `firstSeen` instead, and is not listed this time.
+   */
+  boardsNotOpenedSince(cutoff: number, firstSeen: number): string[] | Promise<string[]>
 }
 
 /** The link between several server instances that share one store (Redis). */
@@ -65,6 +86,11 @@ export interface PeerBus {
   subscribe(roomId: string, listener: PeerListener): () => void
   /** Sends local participants' presence to the other instances. */
   publishAwareness(roomId: string, update: Uint8Array): void
+  /**
+   * Calls `listener` when a board was deleted by another instance (or a write found it deleted),
+   * so that this instance closes and drops its rooms of that board.
+   */
+  onBoardDeleted(listener: (boardId: string) => void): void
 }
 
 /** Where boards live between sessions: SQLite (embedded, the default), Redis, or memory (tests). */

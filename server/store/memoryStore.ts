@@ -1,4 +1,5 @@
-import type { AccessRecord } from '../access/boardAccess'
+import { isRoomOfBoard } from '../../protocol/paths'
+import { deletedBoardHash, type AccessRecord, type StoredAccess } from '../access/boardAccess'
 import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
 
 /**
@@ -12,6 +13,9 @@ export class MemoryBoardStore implements BoardStore {
   private readonly logs = new Map<string, Uint8Array[]>()
   private readonly snapshots = new Map<string, StoredSnapshot[]>()
   private readonly access = new Map<string, AccessRecord>()
+  private readonly opened = new Map<string, number>()
+  /** Tombstones: hashes of deleted boards' ids (deletedBoardHash). */
+  private readonly deleted = new Set<string>()
 
   async load(boardId: string): Promise<Uint8Array[]> {
     return [...(this.logs.get(boardId) ?? [])]
@@ -55,11 +59,37 @@ export class MemoryBoardStore implements BoardStore {
     return this.snapshots.get(boardId)?.find((s) => s.id === snapshotId)?.state ?? null
   }
 
-  loadAccess(boardId: string): AccessRecord | null {
-    return this.access.get(boardId) ?? null
+  loadAccess(boardId: string): StoredAccess {
+    return this.access.get(boardId) ?? (this.deleted.has(deletedBoardHash(boardId)) ? 'deleted' : null)
   }
 
   saveAccess(boardId: string, record: AccessRecord): void {
     if (!this.access.has(boardId)) this.access.set(boardId, record)
+  }
+
+  async deleteBoard(boardId: string): Promise<void> {
+    for (const roomId of [...this.logs.keys()]) if (isRoomOfBoard(roomId, boardId)) this.logs.delete(roomId)
+    this.snapshots.delete(boardId)
+    this.access.delete(boardId)
+    this.opened.delete(boardId)
+    this.deleted.add(deletedBoardHash(boardId))
+  }
+
+  touchBoard(boardId: string, at: number): void {
+    if (this.access.has(boardId)) this.opened.set(boardId, Math.max(at, this.opened.get(boardId) ?? at))
+  }
+
+  lastOpened(boardId: string): number | null {
+    return this.opened.get(boardId) ?? null
+  }
+
+  boardsNotOpenedSince(cutoff: number, firstSeen: number): string[] {
+    const old: string[] = []
+    for (const boardId of this.access.keys()) {
+      const at = this.opened.get(boardId)
+      if (at === undefined) this.opened.set(boardId, firstSeen)
+      else if (at < cutoff) old.push(boardId)
+    }
+    return old
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import type { AccessRecord } from '../access/boardAccess'
+import { boardOfRoom } from '../../protocol/paths'
+import { deletedBoardHash, type AccessRecord, type StoredAccess } from '../access/boardAccess'
 import type { BoardStore, PeerListener, SnapshotInfo, StoredSnapshot } from './boardStore'
 
 /** How long one blocking read waits before it looks again (bounds shutdown time). */
@@ -8,12 +9,20 @@ const READ_BLOCK_MS = 1_000
 /** Pause before retrying after Redis errors, so an outage does not spin the CPU. */
 const RETRY_AFTER_ERROR_MS = 500
 
+/** Tombstones of deleted boards: a set of hashes of their ids (deletedBoardHash). */
+const DELETED_KEY = 'samenbord:deleted'
+/** When each board was last opened: a sorted set, board id → ms since 1970. */
+const OPENED_KEY = 'samenbord:opened'
+/** Where an instance tells the others that it deleted a board (its instance id, then the board id). */
+const DELETED_CHANNEL = 'samenbord:board-deleted'
+
 /**
  * Only writes a merged state (its pieces as fields d0, d1, …) that covers more of the log than
  * the stored one, then trims the log below it. Without the check, two instances compacting one board could trim entries that
- * only the other's state contained.
+ * only the other's state contained. Nothing is written for a deleted board (KEYS[3], ARGV[2]).
  */
 const COMPACT_SCRIPT = `
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 1 then return -1 end
 local function parse(id) local ms, seq = string.match(id, '^(%d+)-(%d+)$'); return tonumber(ms), tonumber(seq) end
 local current = redis.call('HGET', KEYS[1], 'upto')
 if current then
@@ -22,9 +31,37 @@ if current then
   if nm < cm or (nm == cm and ns <= cs) then return 0 end
 end
 redis.call('DEL', KEYS[1])
-for i = 2, #ARGV do redis.call('HSET', KEYS[1], 'd' .. (i - 2), ARGV[i]) end
+for i = 3, #ARGV do redis.call('HSET', KEYS[1], 'd' .. (i - 3), ARGV[i]) end
 redis.call('HSET', KEYS[1], 'upto', ARGV[1])
 redis.call('XTRIM', KEYS[2], 'MINID', ARGV[1])
+return 1
+`
+
+/**
+ * Appends to a room's log unless its board was deleted (then nothing, and false): an instance
+ * that missed the news of a deletion cannot write the board back.
+ */
+const APPEND_SCRIPT = `
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return false end
+return redis.call('XADD', KEYS[1], '*', 'i', ARGV[2], 'u', ARGV[3])
+`
+
+/** Writes a snapshot's two fields unless the board was deleted. */
+const SNAPSHOT_SCRIPT = `
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'info:' .. ARGV[2], ARGV[3], 'state:' .. ARGV[2], ARGV[4])
+return 1
+`
+
+/**
+ * Records an opening of a board that exists (KEYS[1], its access key): the later of the stored
+ * and the new time (ARGV[3] = 'first': only when none is stored, for boards seen the first time).
+ */
+const OPENED_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if current and (ARGV[3] == 'first' or tonumber(current) >= tonumber(ARGV[2])) then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 return 1
 `
 
@@ -50,6 +87,7 @@ export class RedisBoardStore implements BoardStore {
   /** Per loaded board: the last stream id whose update is in the board's doc. */
   private readonly cursors = new Map<string, string>()
   private readonly awarenessListeners = new Map<string, (update: Uint8Array) => void>()
+  private deletionListener: ((boardId: string) => void) | null = null
 
   constructor(
     url: string,
@@ -64,6 +102,7 @@ export class RedisBoardStore implements BoardStore {
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       const sender = message.subarray(0, 36).toString()
       if (sender === this.instanceId) return
+      if (channel.toString() === DELETED_CHANNEL) return this.deletionListener?.(message.subarray(36).toString())
       this.awarenessListeners.get(channel.toString())?.(new Uint8Array(message.subarray(36)))
     })
   }
@@ -102,14 +141,18 @@ export class RedisBoardStore implements BoardStore {
   }
 
   async append(boardId: string, update: Uint8Array): Promise<void> {
-    await this.redis.xadd(this.keys(boardId).log, '*', 'i', this.instanceId, 'u', Buffer.from(update))
+    const board = boardOfRoom(boardId)
+    const id = await this.redis.eval(APPEND_SCRIPT, 2, this.keys(boardId).log, DELETED_KEY, deletedBoardHash(board), this.instanceId, Buffer.from(update))
+    // The board was deleted while this instance still had it open (it missed the news): close it here too.
+    if (id === null) this.deletionListener?.(board)
   }
 
   async compact(boardId: string, pieces: Uint8Array[]): Promise<void> {
     const upto = this.cursors.get(boardId)
     if (!upto || upto === '0-0') return
     const keys = this.keys(boardId)
-    await this.redis.eval(COMPACT_SCRIPT, 2, keys.state, keys.log, upto, ...pieces.map((p) => Buffer.from(p)))
+    const hash = deletedBoardHash(boardOfRoom(boardId))
+    await this.redis.eval(COMPACT_SCRIPT, 3, keys.state, keys.log, DELETED_KEY, upto, hash, ...pieces.map((p) => Buffer.from(p)))
   }
 
   async roomCount(prefix: string): Promise<number> {
@@ -139,7 +182,7 @@ export class RedisBoardStore implements BoardStore {
   async saveSnapshot(boardId: string, s: StoredSnapshot): Promise<void> {
     const { state, ...info } = s
     const key = this.keys(boardId).snapshots
-    await this.redis.multi().hset(key, `info:${s.id}`, JSON.stringify(info)).hset(key, `state:${s.id}`, Buffer.from(state)).exec()
+    await this.redis.eval(SNAPSHOT_SCRIPT, 2, key, DELETED_KEY, deletedBoardHash(boardId), s.id, JSON.stringify(info), Buffer.from(state))
   }
 
   async listSnapshots(boardId: string): Promise<SnapshotInfo[]> {
@@ -155,13 +198,58 @@ export class RedisBoardStore implements BoardStore {
     return state ? new Uint8Array(state) : null
   }
 
-  async loadAccess(boardId: string): Promise<AccessRecord | null> {
+  async loadAccess(boardId: string): Promise<StoredAccess> {
     const raw = await this.redis.get(this.keys(boardId).access)
-    return raw ? (JSON.parse(raw) as AccessRecord) : null
+    if (raw) return JSON.parse(raw) as AccessRecord
+    return (await this.redis.sismember(DELETED_KEY, deletedBoardHash(boardId))) === 1 ? 'deleted' : null
   }
 
   async saveAccess(boardId: string, record: AccessRecord): Promise<void> {
     await this.redis.set(this.keys(boardId).access, JSON.stringify(record), 'NX')
+  }
+
+  /**
+   * The tombstone first (with the links): from then on no instance can append, compact or save a
+   * snapshot for the board (the scripts check it), and the others are told to close their rooms.
+   * Then every key of the board goes: `samenbord:<id>*` holds the board's own keys and those of its
+   * facilitation and private rooms (ids have a fixed length, so no other board's).
+   */
+  async deleteBoard(boardId: string): Promise<void> {
+    const keys = this.keys(boardId)
+    await this.redis.multi().sadd(DELETED_KEY, deletedBoardHash(boardId)).del(keys.access).zrem(OPENED_KEY, boardId).exec()
+    await this.redis.publish(DELETED_CHANNEL, this.instanceId + boardId)
+    const found = new Set<string>([keys.log, keys.state, keys.snapshots])
+    for await (const batch of this.redis.scanStream({ match: `samenbord:${boardId}*`, count: 500 }) as AsyncIterable<string[]>) {
+      for (const key of batch) found.add(key)
+    }
+    await this.redis.del(...found)
+  }
+
+  async touchBoard(boardId: string, at: number): Promise<void> {
+    await this.redis.eval(OPENED_SCRIPT, 2, this.keys(boardId).access, OPENED_KEY, boardId, at, 'latest')
+  }
+
+  async lastOpened(boardId: string): Promise<number | null> {
+    const score = await this.redis.zscore(OPENED_KEY, boardId)
+    return score === null ? null : Number(score)
+  }
+
+  async boardsNotOpenedSince(cutoff: number, firstSeen: number): Promise<string[]> {
+    // Boards made before openings were recorded are seen now for the first time.
+    for await (const batch of this.redis.scanStream({ match: 'samenbord:*:access', count: 500 }) as AsyncIterable<string[]>) {
+      const pipeline = this.redis.pipeline()
+      for (const key of batch) {
+        const boardId = key.slice('samenbord:'.length, -':access'.length)
+        pipeline.eval(OPENED_SCRIPT, 2, key, OPENED_KEY, boardId, firstSeen, 'first')
+      }
+      await pipeline.exec()
+    }
+    return this.redis.zrangebyscore(OPENED_KEY, '-inf', `(${cutoff}`)
+  }
+
+  onBoardDeleted(listener: (boardId: string) => void): void {
+    this.deletionListener = listener
+    this.subscriber.subscribe(DELETED_CHANNEL).catch((e) => this.log('redis subscribe failed', { error: String(e) }))
   }
 
   /** Follows the board's log from where `load` stopped and hands other instances' updates on. */

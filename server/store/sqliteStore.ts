@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { AccessRecord } from '../access/boardAccess'
+import { deletedBoardHash, type AccessRecord, type StoredAccess } from '../access/boardAccess'
 import { log } from '../log'
 import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
 import { WalCheckpointer } from './walCheckpointer'
@@ -49,6 +49,9 @@ export class SqliteBoardStore implements BoardStore {
   private readonly selectRoomCount: Database.Statement<[string, string], { n: number }>
   private readonly selectAccess: Database.Statement<[string], { record: string }>
   private readonly insertAccess: Database.Statement<[string, string]>
+  private readonly selectDeleted: Database.Statement<[string], { deleted: number }>
+  private readonly upsertOpened: Database.Statement<[{ boardId: string; at: number }]>
+  private readonly selectOpened: Database.Statement<[string], { at: number }>
   /** Appends waiting for this turn's commit, in the order they were made. */
   private queued: { boardId: string; update: Uint8Array }[] = []
   private batch: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void; openedAt: number } | null = null
@@ -96,9 +99,24 @@ export class SqliteBoardStore implements BoardStore {
         board_id TEXT PRIMARY KEY,
         record TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS board_opened (
+        board_id TEXT PRIMARY KEY,
+        opened_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS board_opened_at ON board_opened (opened_at);
+      CREATE TABLE IF NOT EXISTS deleted_boards (
+        id_hash TEXT PRIMARY KEY,
+        deleted_at INTEGER NOT NULL
+      );
     `)
     this.selectAccess = this.db.prepare('SELECT record FROM board_access WHERE board_id = ?')
     this.insertAccess = this.db.prepare('INSERT OR IGNORE INTO board_access (board_id, record) VALUES (?, ?)')
+    this.selectDeleted = this.db.prepare('SELECT 1 AS deleted FROM deleted_boards WHERE id_hash = ?')
+    this.upsertOpened = this.db.prepare(
+      'INSERT INTO board_opened (board_id, opened_at) SELECT board_id, @at FROM board_access WHERE board_id = @boardId ' +
+        'ON CONFLICT (board_id) DO UPDATE SET opened_at = MAX(opened_at, excluded.opened_at)',
+    )
+    this.selectOpened = this.db.prepare('SELECT opened_at AS at FROM board_opened WHERE board_id = ?')
     this.insert = this.db.prepare('INSERT INTO board_updates (board_id, data) VALUES (?, ?)')
     this.selectAll = this.db.prepare('SELECT data FROM board_updates WHERE board_id = ? ORDER BY seq')
     this.selectCount = this.db.prepare(
@@ -211,9 +229,53 @@ export class SqliteBoardStore implements BoardStore {
     return row ? new Uint8Array(row.state) : null
   }
 
-  loadAccess(boardId: string): AccessRecord | null {
+  loadAccess(boardId: string): StoredAccess {
     const row = this.selectAccess.get(boardId)
-    return row ? (JSON.parse(row.record) as AccessRecord) : null
+    if (row) return JSON.parse(row.record) as AccessRecord
+    return this.selectDeleted.get(deletedBoardHash(boardId)) ? 'deleted' : null
+  }
+
+  /**
+   * One transaction: every room of the board (a range of keys: `<id>` and `<id>.…`), its
+   * snapshots, its links and its opening go, and its tombstone comes. `secure_delete` overwrites
+   * the deleted rows with zeros in the file instead of only marking them free; then the WAL, which
+   * still holds copies of the pages as they were, is checkpointed and cut to nothing (by the
+   * checkpoint worker, off the event loop), so the board's content is gone from the files on disk.
+   */
+  async deleteBoard(boardId: string): Promise<void> {
+    this.flush() // appends queued in this turn are older than the deletion
+    this.db.pragma('secure_delete = ON')
+    try {
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM board_updates WHERE board_id = ? OR (board_id >= ? AND board_id < ?)').run(boardId, `${boardId}.`, `${boardId}.\uffff`)
+        this.db.prepare('DELETE FROM board_snapshots WHERE board_id = ?').run(boardId)
+        this.db.prepare('DELETE FROM board_access WHERE board_id = ?').run(boardId)
+        this.db.prepare('DELETE FROM board_opened WHERE board_id = ?').run(boardId)
+        this.db.prepare('INSERT OR IGNORE INTO deleted_boards (id_hash, deleted_at) VALUES (?, ?)').run(deletedBoardHash(boardId), Date.now())
+      })()
+    } finally {
+      this.db.pragma('secure_delete = OFF')
+    }
+    await this.checkpointer?.truncate()
+  }
+
+  touchBoard(boardId: string, at: number): void {
+    this.upsertOpened.run({ boardId, at })
+  }
+
+  lastOpened(boardId: string): number | null {
+    return this.selectOpened.get(boardId)?.at ?? null
+  }
+
+  boardsNotOpenedSince(cutoff: number, firstSeen: number): string[] {
+    // Boards made before openings were recorded are seen now for the first time.
+    this.db
+      .prepare('INSERT OR IGNORE INTO board_opened (board_id, opened_at) SELECT board_id, ? FROM board_access')
+      .run(firstSeen)
+    return this.db
+      .prepare<[number], { boardId: string }>('SELECT board_id AS boardId FROM board_opened WHERE opened_at < ? ORDER BY opened_at')
+      .all(cutoff)
+      .map((row) => row.boardId)
   }
 
   saveAccess(boardId: string, record: AccessRecord): void {

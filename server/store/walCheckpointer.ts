@@ -17,17 +17,29 @@ const Database = require(workerData.driver)
 const db = new Database(workerData.file)
 db.pragma('busy_timeout = 5000')
 db.pragma('journal_size_limit = ' + workerData.walSizeLimit)
+// Truncations asked for (after a deletion) and not done yet: tried again on the next tick when
+// the database was busy.
+let truncations = []
 const checkpoint = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)')
+    if (truncations.length > 0) {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)')
+      if (result.busy === 0) for (const id of truncations.splice(0)) parentPort.postMessage({ truncated: id })
+    } else db.pragma('wal_checkpoint(PASSIVE)')
   } catch (error) {
     parentPort.postMessage({ error: String(error) })
   }
 }
 const timer = setInterval(checkpoint, workerData.intervalMs)
-parentPort.on('message', () => {
+parentPort.on('message', (message) => {
+  if (message && message.truncate !== undefined) {
+    truncations.push(message.truncate)
+    checkpoint()
+    return
+  }
   clearInterval(timer)
   checkpoint()
+  for (const id of truncations.splice(0)) parentPort.postMessage({ truncated: id })
   db.close()
   parentPort.close()
 })
@@ -43,6 +55,8 @@ parentPort.on('message', () => {
 export class WalCheckpointer {
   private readonly worker: Worker
   private readonly exited: Promise<void>
+  private readonly truncations = new Map<number, () => void>()
+  private nextTruncation = 0
 
   constructor(file: string, onError: (message: string) => void) {
     this.worker = new Worker(WORKER_SOURCE, {
@@ -54,10 +68,29 @@ export class WalCheckpointer {
         walSizeLimit: WAL_SIZE_LIMIT_BYTES,
       },
     })
-    this.worker.on('message', (m: { error?: string }) => m.error && onError(m.error))
+    this.worker.on('message', (m: { error?: string; truncated?: number }) => {
+      if (m.error) onError(m.error)
+      if (m.truncated !== undefined) {
+        this.truncations.get(m.truncated)?.()
+        this.truncations.delete(m.truncated)
+      }
+    })
     this.worker.on('error', (error) => onError(String(error)))
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()))
     this.worker.unref() // never keeps the process alive
+  }
+
+  /**
+   * Copies the whole WAL into the database file and cuts the WAL to nothing (TRUNCATE), so that
+   * no old copy of a deleted page stays in it; tried again each interval while the database is
+   * busy. Resolves when done, or when the worker has stopped. Writes wait for it (at most the
+   * server's busy timeout, then they are retried): only deletions ask for it.
+   */
+  truncate(): Promise<void> {
+    const id = this.nextTruncation++
+    const done = new Promise<void>((resolve) => this.truncations.set(id, resolve))
+    this.worker.postMessage({ truncate: id })
+    return Promise.race([done, this.exited])
   }
 
   /** A last checkpoint, then the worker ends; resolves when it has. */

@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { newBoardId } from '../../protocol/boardId'
-import { privateRoomPrefix } from '../../protocol/paths'
-import { newAccess } from '../../server/access/boardAccess'
+import { facilitationRoomId, privateRoomPrefix } from '../../protocol/paths'
+import { accessFor, newAccess } from '../../server/access/boardAccess'
 import { splitUpdate } from '../../server/relay/splitUpdate'
 import type { BoardStore } from '../../server/store/boardStore'
 import { MemoryBoardStore } from '../../server/store/memoryStore'
@@ -13,6 +13,7 @@ import { randomEdit } from '../../bench/lib/harness/editing'
 import { seededRandom } from '../../bench/lib/harness/random'
 import { startRedis } from '../../bench/lib/harness/redis'
 import { tempDataDir } from '../../bench/lib/harness/server'
+import { redisContents, sqliteContents } from '../support/storeContents'
 
 /**
  * One set of numbered rules, every store (after tldraw's storageContractSuite): a new backend is
@@ -21,7 +22,13 @@ import { tempDataDir } from '../../bench/lib/harness/server'
  */
 interface Backend {
   name: string
-  open(): Promise<{ store: BoardStore; reopen: (() => BoardStore) | null; teardown: () => Promise<void> }>
+  open(): Promise<{
+    store: BoardStore
+    reopen: (() => BoardStore) | null
+    /** Everything the backend holds, as text (keys, rows, values, and for SQLite the files' bytes), to search for what must be gone. */
+    everything: () => Promise<string>
+    teardown: () => Promise<void>
+  }>
 }
 
 const noLog = () => undefined
@@ -31,7 +38,11 @@ const BACKENDS: Backend[] = [
     name: 'memory',
     open: async () => {
       const store = new MemoryBoardStore()
-      return { store, reopen: null, teardown: async () => store.close() }
+      const everything = async () =>
+        JSON.stringify(Object.entries(store).map(([field, value]) => [field, value instanceof Map || value instanceof Set ? [...value.entries()] : value]), (_, v) =>
+          v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v,
+        )
+      return { store, reopen: null, everything, teardown: async () => store.close() }
     },
   },
   {
@@ -40,8 +51,10 @@ const BACKENDS: Backend[] = [
       const file = join(tempDataDir(), 'contract.sqlite')
       const store = new SqliteBoardStore(file)
       const opened: BoardStore[] = [store]
+      const everything = async () => sqliteContents(file)
       return {
         store,
+        everything,
         reopen: () => {
           const other = new SqliteBoardStore(file)
           opened.push(other)
@@ -59,8 +72,10 @@ const BACKENDS: Backend[] = [
       const redis = await redisServer()
       const store = new RedisBoardStore(redis.url, noLog)
       const opened: BoardStore[] = [store]
+      const everything = () => redisContents(redis.url)
       return {
         store,
+        everything,
         reopen: () => {
           const other = new RedisBoardStore(redis.url, noLog)
           opened.push(other)
@@ -175,6 +190,84 @@ for (const backend of BACKENDS) {
       await ctx.store.saveAccess(board, (await newAccess()).record)
       expect(await ctx.store.loadAccess(board)).toEqual(first)
       expect(await ctx.store.loadAccess(newBoardId())).toBeNull()
+    })
+
+    /** A board with something secret in every room and in a snapshot, as a meeting leaves it. */
+    async function boardWithEverything(secret: string) {
+      const board = newBoardId()
+      const doc = new Y.Doc()
+      doc.getMap('m').set('note', secret)
+      const update = Y.encodeStateAsUpdate(doc)
+      const rooms = [board, facilitationRoomId(board), privateRoomPrefix(board) + 'a'.repeat(22), privateRoomPrefix(board) + 'b'.repeat(22)]
+      await ctx.store.saveAccess(board, (await newAccess()).record)
+      for (const room of rooms) {
+        await ctx.store.append(room, update)
+        await ctx.store.append(room, update)
+      }
+      await ctx.store.load(board)
+      await ctx.store.compact(board, [update]) // a compacted state besides a log
+      await ctx.store.saveSnapshot(board, { id: 's1', name: `Na bijeenkomst ${secret}`, createdAt: 1000, state: update })
+      await ctx.store.touchBoard(board, 5000)
+      return { board, rooms, update }
+    }
+
+    it('[SC8] deleteBoard removes every room, snapshot, link and opening of the board: nothing with its id or content is left', async () => {
+      const secret = `geheim-${newBoardId()}`
+      const { board, rooms } = await boardWithEverything(secret)
+      const other = await boardWithEverything(`ander-${newBoardId()}`)
+      expect(await ctx.everything()).toContain(secret)
+      await ctx.store.deleteBoard(board)
+
+      for (const room of rooms) {
+        expect(await ctx.store.load(room)).toEqual([])
+        expect(await ctx.store.logLength(room)).toBe(0)
+      }
+      expect(await ctx.store.roomCount(board)).toBe(0)
+      expect(await ctx.store.listSnapshots(board)).toEqual([])
+      expect(await ctx.store.loadSnapshot(board, 's1')).toBeNull()
+      expect(await ctx.store.lastOpened(board)).toBeNull()
+      const left = await ctx.everything()
+      expect(left).not.toContain(board)
+      expect(left).not.toContain(secret)
+      // The other board is untouched.
+      expect(mapOf(await ctx.store.load(other.board))).toEqual({ note: expect.stringMatching(/^ander-/) })
+      expect(await ctx.store.roomCount(privateRoomPrefix(other.board))).toBe(2)
+      expect(await ctx.store.listSnapshots(other.board)).toHaveLength(1)
+      expect(await ctx.store.loadAccess(other.board)).toEqual(expect.objectContaining({ facilitator: expect.any(String) }))
+      expect(await ctx.store.lastOpened(other.board)).toBe(5000)
+    })
+
+    it('[SC9] a deleted board stays deleted: loadAccess says so (also for another store on the same data), a new record cannot revive it', async () => {
+      const { board } = await boardWithEverything('weg')
+      await ctx.store.deleteBoard(board)
+      await ctx.store.deleteBoard(board) // idempotent
+      expect(await ctx.store.loadAccess(board)).toBe('deleted')
+      expect(accessFor(await ctx.store.loadAccess(board), 'x'.repeat(22))).toBe('deleted')
+      expect(await ctx.store.loadAccess(newBoardId())).toBeNull()
+      await ctx.store.touchBoard(board, 9000) // an opening recorded late writes nothing
+      expect(await ctx.store.lastOpened(board)).toBeNull()
+      if (ctx.reopen) expect(await ctx.reopen().loadAccess(board)).toBe('deleted')
+    })
+
+    it('[SC10] openings: the latest is kept; boards not opened since a cutoff are listed; one never recorded counts from its first sight', async () => {
+      const [recent, old, unseen] = [newBoardId(), newBoardId(), newBoardId()]
+      for (const board of [recent, old, unseen]) await ctx.store.saveAccess(board, (await newAccess()).record)
+      await ctx.store.touchBoard(old, 1_000)
+      await ctx.store.touchBoard(recent, 1_000)
+      await ctx.store.touchBoard(recent, 50_000)
+      await ctx.store.touchBoard(recent, 20_000) // an earlier time never replaces a later one
+      expect(await ctx.store.lastOpened(recent)).toBe(50_000)
+      expect(await ctx.store.lastOpened(unseen)).toBeNull()
+      await ctx.store.touchBoard(newBoardId(), 1_000) // a board that was never made is not recorded
+
+      const listed = await ctx.store.boardsNotOpenedSince(10_000, 60_000)
+      expect(listed).toContain(old)
+      expect(listed).not.toContain(recent)
+      expect(listed).not.toContain(unseen) // first seen now, at 60,000
+      expect(await ctx.store.lastOpened(unseen)).toBe(60_000)
+      expect(await ctx.store.boardsNotOpenedSince(70_000, 80_000)).toEqual(expect.arrayContaining([old, recent, unseen]))
+      await ctx.store.deleteBoard(old)
+      expect(await ctx.store.boardsNotOpenedSince(70_000, 80_000)).not.toContain(old)
     })
 
     it('[SC7] what is appended is there for another store on the same data, once append has returned', async () => {
