@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { boardLink, type CreatedBoard, type Role } from '../../protocol/roles'
 import type { SamenbordServer } from '../../server/app'
-import { launchBrowser } from '../../bench/lib/harness/chromium'
+import { CHROMIUM_PATH, launchBrowser } from '../../bench/lib/harness/chromium'
 import { startServer } from '../../bench/lib/harness/server'
 
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots')
@@ -107,4 +107,25 @@ export async function contextAs(
   const context = await browser.newContext({ viewport })
   await context.addInitScript((n) => localStorage.setItem('samenbord:name', n), name)
   return context
+}
+
+/**
+ * Real headless Chromium as `launchBrowser()` starts it (the same flags: keep both lists equal),
+ * plus `extraArgs`, e.g. `--host-resolver-rules=MAP bord.school.test 127.0.0.1` to reach a
+ * test server under a school's host name. A missing browser fails with the same message.
+ */
+export async function launchBrowserWithArgs(extraArgs: string[]): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) return launchBrowser() // throws its clear message
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
+  })
 }
