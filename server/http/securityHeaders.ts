@@ -2,7 +2,10 @@ import type { ServerResponse } from 'node:http'
 
 /**
  * Only our own origin: tldraw's fonts, icons and translations are bundled, so nothing needs a CDN.
- * tldraw sets inline styles on shapes, hence 'unsafe-inline' for styles only.
+ * tldraw sets inline styles on shapes, hence 'unsafe-inline' for styles only. Keep `connect-src`
+ * and `img-src` to 'self': without a licence key, and with trial or hobby keys, tldraw fetches a
+ * tracking image from its CDN with the page's whole address, `#t=<token>` included. The policy
+ * blocks it (the browser logs it as an error), so no board link ever leaves the school.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
