@@ -73,6 +73,7 @@ export class WalCheckpointer {
       if (m.truncated !== undefined) {
         this.truncations.get(m.truncated)?.()
         this.truncations.delete(m.truncated)
+        if (this.truncations.size === 0) this.worker.unref()
       }
     })
     this.worker.on('error', (error) => onError(String(error)))
@@ -89,12 +90,14 @@ export class WalCheckpointer {
   truncate(): Promise<void> {
     const id = this.nextTruncation++
     const done = new Promise<void>((resolve) => this.truncations.set(id, resolve))
+    this.worker.ref() // a tool that only deletes a board waits for this, too
     this.worker.postMessage({ truncate: id })
     return Promise.race([done, this.exited])
   }
 
   /** A last checkpoint, then the worker ends; resolves when it has. */
   stop(): Promise<void> {
+    this.worker.ref() // until it has finished: a tool's process ends after, not before
     this.worker.postMessage('stop')
     return this.exited
   }

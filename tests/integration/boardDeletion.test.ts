@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { newBoardId } from '../../protocol/boardId'
@@ -41,6 +43,8 @@ async function start(backend: Backend, env: Record<string, string> = {}, now: ()
     server,
     port,
     api,
+    dataDir,
+    redisUrl,
     url: `ws://127.0.0.1:${port}/sync`,
     /** Everything the store holds, as text (rows, keys, values; SQLite also its files' bytes). */
     contents: () => (redisUrl ? redisContents(redisUrl) : Promise.resolve(sqliteContents(join(dataDir, SQLITE_FILE_NAME)))),
@@ -267,6 +271,46 @@ describe('several instances on one Redis', () => {
     expect(heard).toEqual([board])
     expect(await redisKeysWith(redis.url, board)).toEqual([])
     expect(await redisContents(redis.url)).not.toContain('te laat')
+  })
+})
+
+describe('`npm run delete-board`: IT deletes a board without the facilitator link', () => {
+  const run = promisify(execFile)
+  const deleteBoardScript = (arg: string, env: Record<string, string>) =>
+    run('npm', ['run', '--silent', 'delete-board', '--', arg], { env: { ...process.env, SAMENBORD_QUIET: '1', ...env } })
+
+  it('SQLite: by a link of the board, while the server runs and nobody has the board open', async () => {
+    const s = await start('sqlite')
+    const board = await createBoard(s.port)
+    const c = client(s.url, board)
+    await whenSynced(c.provider)
+    text(c.doc, 'note', 'weg ermee')
+    await vi.waitFor(async () => expect(await s.server.store.logLength(board.boardId)).toBeGreaterThan(0))
+    c.provider.destroy()
+    await vi.waitFor(() => expect(s.server.relay.isOpen(board.boardId)).toBe(false))
+    const env = { DATA_DIR: s.dataDir }
+
+    const { stdout } = await deleteBoardScript(`http://127.0.0.1:${s.port}/b/${board.boardId}#t=${board.tokens.viewer}`, env)
+    expect(stdout).toContain(`${board.boardId} is deleted`)
+    expect((await fetch(`${s.api}/${board.boardId}/role`, { headers: tokenHeader(board.tokens.facilitator) })).status).toBe(410)
+    expect(await s.contents()).not.toContain(board.boardId)
+    expect((await deleteBoardScript(board.boardId, env)).stdout).toContain('deleted already')
+    await expect(deleteBoardScript(newBoardId(), env)).rejects.toMatchObject({ code: 1 })
+    await expect(deleteBoardScript('geen-bord', env)).rejects.toMatchObject({ code: 1 })
+  })
+
+  it('Redis: the running instances close the board at once', async () => {
+    const s = await start('redis')
+    const board = await createBoard(s.port)
+    const c = client(s.url, board)
+    await whenSynced(c.provider)
+    text(c.doc, 'note', 'weg ermee')
+    await vi.waitFor(async () => expect(await s.server.store.logLength(board.boardId)).toBeGreaterThan(0))
+    const code = closeCode(c.provider)
+    await deleteBoardScript(board.boardId, { REDIS_URL: s.redisUrl! })
+    expect(await code).toBe(CloseCode.BoardDeleted)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(await s.keysWith(board.boardId)).toEqual([])
   })
 })
 
