@@ -1,8 +1,10 @@
 import {
   API_BOARDS_PATH,
   API_TIME_PATH,
+  boardPath,
   boardRolePath,
   COPY_FROM_PARAM,
+  HTTP_GONE,
   HTTP_TOO_MANY_REQUESTS,
   snapshotsPath,
   type RoleResponse,
@@ -15,9 +17,10 @@ import { tokenHeader, type CreatedBoard, type Role } from '../protocol/roles'
 /**
  * Every call the page makes to the server's HTTP API. Each answers with a value or with why not:
  * `offline` (no answer at all), `tooMany` (the budget for creating is used up), `forbidden`
- * (the link does not allow it), `unknown` (no such board), `failed` (any other answer).
+ * (the link does not allow it), `unknown` (no such board), `deleted` (the board was deleted),
+ * `failed` (any other answer).
  */
-export type ApiFailure = 'offline' | 'tooMany' | 'forbidden' | 'unknown' | 'failed'
+export type ApiFailure = 'offline' | 'tooMany' | 'forbidden' | 'unknown' | 'deleted' | 'failed'
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; why: ApiFailure }
 
 async function call<T>(url: string, init: RequestInit | undefined, read: (res: Response) => Promise<T>): Promise<ApiResult<T>> {
@@ -34,7 +37,12 @@ async function call<T>(url: string, init: RequestInit | undefined, read: (res: R
       return { ok: false, why: 'failed' }
     }
   }
-  const why: ApiFailure = res.status === HTTP_TOO_MANY_REQUESTS ? 'tooMany' : res.status === 403 ? 'forbidden' : res.status === 404 ? 'unknown' : 'failed'
+  const why: ApiFailure =
+    res.status === HTTP_TOO_MANY_REQUESTS ? 'tooMany'
+    : res.status === 403 ? 'forbidden'
+    : res.status === 404 ? 'unknown'
+    : res.status === HTTP_GONE ? 'deleted'
+    : 'failed'
   return { ok: false, why }
 }
 
@@ -54,6 +62,20 @@ export function copyBoard(boardId: string, token: string): Promise<ApiResult<Cre
 export async function fetchRole(boardId: string, token: string | null): Promise<ApiResult<Role>> {
   const result = await call(boardRolePath(boardId), auth(token), json<RoleResponse>)
   return result.ok ? { ok: true, value: result.value.role } : result
+}
+
+/**
+ * When the server deletes the board by itself if nobody opens it before then (ms since 1970);
+ * null when the server does not say (the link is not the facilitator's).
+ */
+export async function fetchDeleteAfter(boardId: string, token: string): Promise<ApiResult<number | null>> {
+  const result = await call(boardRolePath(boardId), auth(token), json<RoleResponse>)
+  return result.ok ? { ok: true, value: result.value.deleteAfter ?? null } : result
+}
+
+/** "Bord verwijderen": the board with everything of it, for everyone, for good (facilitator only). */
+export function deleteBoard(boardId: string, token: string): Promise<ApiResult<void>> {
+  return call(boardPath(boardId), auth(token, { method: 'DELETE' }), async () => undefined)
 }
 
 export function listSnapshots(boardId: string, token: string): Promise<ApiResult<SnapshotInfo[]>> {

@@ -9,6 +9,7 @@ import { Facilitation } from '../facilitation/facilitationState'
 import { syncServerClock } from '../facilitation/serverClock'
 import { currentLanguage, texts } from '../i18n'
 import type { BoardSession } from '../sync/boardSession'
+import { dropLocalCopy } from '../sync/localCopy'
 import { BoardNotOpened, OpenBoard } from '../sync/openBoard'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { NameDialog } from './NameDialog'
@@ -55,24 +56,30 @@ export function BoardPage({ boardId }: { boardId: string }) {
       cancelled = true
     }
   }, [boardId, token])
+  const deleted = answer !== null && 'error' in answer && answer.error === 'deleted'
+  // After the board (and with it its session and local databases) has closed: nothing of it stays here.
+  useEffect(() => {
+    if (deleted) void dropLocalCopy(boardId)
+  }, [deleted, boardId])
   if (!answer) return <div className="loading">{t.loading}</div>
   if ('error' in answer) {
     return (
       <main className="home">
         <h1>Samenbord</h1>
-        <p role="alert" data-testid="link-error">
-          {answer.error === 'forbidden' ? t.wrongLink : answer.error === 'unknown' ? t.unknownBoard : t.offlineNoCopy}
+        <p role="alert" data-testid="link-error" data-error={answer.error}>
+          {answer.error === 'forbidden' ? t.wrongLink : answer.error === 'unknown' ? t.unknownBoard : answer.error === 'deleted' ? t.boardDeleted : t.offlineNoCopy}
         </p>
+        {deleted && <p>{t.boardDeletedHint}</p>}
         <a className="button" href="/">
           {t.toHome}
         </a>
       </main>
     )
   }
-  return <Board boardId={boardId} role={answer.role} token={token} />
+  return <Board boardId={boardId} role={answer.role} token={token} onDeleted={() => setAnswer({ error: 'deleted' })} />
 }
 
-function Board({ boardId, role, token }: { boardId: string; role: Role; token: string | null }) {
+function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Role; token: string | null; onDeleted: () => void }) {
   const t = texts()
   /** Bumped by "Opnieuw proberen": a fresh store and session. */
   const [attempt, setAttempt] = useState(0)
@@ -92,7 +99,7 @@ function Board({ boardId, role, token }: { boardId: string; role: Role; token: s
     let opened: OpenBoard | null = null
     let failed: BoardSession | null = null
     setSkipped(0)
-    OpenBoard.open({ boardId, role, token, store, onSkippedRecord: () => setSkipped((n) => n + 1) }, abort.signal).then(
+    OpenBoard.open({ boardId, role, token, store, onSkippedRecord: () => setSkipped((n) => n + 1), onDeleted }, abort.signal).then(
       (b) => {
         if (abort.signal.aborted) return b.close()
         opened = b

@@ -4,7 +4,8 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { privateRoomName } from '../../protocol/paths'
 import { newToken, tokenSubprotocols } from '../../protocol/roles'
-import { defaultServerUrl, LOCAL_DB_PREFIX } from '../sync/boardSession'
+import { defaultServerUrl } from '../sync/boardSession'
+import { LOCAL_DB_PREFIX, PRIVATE_DB_SUFFIX, WRITER_KEY_PREFIX } from '../sync/localCopy'
 import { bindStoreToDoc, type StoreBinding } from '../sync/storeBinding'
 import { RECORDS_ARRAY } from '../sync/yRecords'
 import type { Facilitation } from './facilitationState'
@@ -31,7 +32,7 @@ export const isPrivateRecord = (record: TLRecord) => privateRoundOf(record) !== 
 
 /** The key of this device's private room for a board: random, kept on this device only. */
 export function writerKeyFor(boardId: string): string {
-  const key = `samenbord:writer:${boardId}`
+  const key = WRITER_KEY_PREFIX + boardId
   let writerKey = localStorage.getItem(key)
   if (!writerKey) {
     writerKey = newToken()
@@ -57,7 +58,7 @@ export class PrivateNotes {
 
   constructor(boardId: string, token: string | null, private readonly store: TLStore) {
     const writerKey = writerKeyFor(boardId)
-    this.local = new IndexeddbPersistence(`${LOCAL_DB_PREFIX}${boardId}-prive`, this.doc)
+    this.local = new IndexeddbPersistence(LOCAL_DB_PREFIX + boardId + PRIVATE_DB_SUFFIX, this.doc)
     // Connected only while there is something private to keep on the server (see
     // `updateConnection`): one socket per participant the rest of the time, not two.
     this.provider = new WebsocketProvider(defaultServerUrl(), privateRoomName(boardId, writerKey), this.doc, {

@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
 import { facilitationRoomName, SYNC_PATH_PREFIX } from '../../protocol/paths'
 import { tokenSubprotocols } from '../../protocol/roles'
+import { FACILITATION_DB_SUFFIX, LOCAL_DB_PREFIX } from './localCopy'
 import { guardUnsavedEdits, type UnsavedEditsGuard } from './unsavedEdits'
 import { RECORDS_ARRAY } from './yRecords'
 
@@ -13,10 +14,7 @@ export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'closed'
 
 /** How long a new, empty board waits for the server before it opens empty anyway. */
 export const INITIAL_SYNC_TIMEOUT_MS = 5_000
-/** IndexedDB database name prefix; one database per board. */
-export const LOCAL_DB_PREFIX = 'samenbord-'
-/** Suffix of the database with the facilitator's copy of the facilitation room. */
-const FACILITATION_DB_SUFFIX = '-leiding'
+export { LOCAL_DB_PREFIX }
 
 /**
  * Everything that keeps one board's Y.Docs alive in the browser: the local copy in IndexedDB

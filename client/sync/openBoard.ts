@@ -1,7 +1,9 @@
-import { computed } from '@tldraw/state'
+import { computed, react } from '@tldraw/state'
 import { createUserId, UserRecordType, type TLStore } from '@tldraw/tlschema'
 import type { Editor } from 'tldraw'
+import { CloseCode } from '../../protocol/closeCodes'
 import { canWrite, type Role } from '../../protocol/roles'
+import { fetchRole } from '../api'
 import { Facilitation } from '../facilitation/facilitationState'
 import { isPrivateRecord, PrivateNotes } from '../facilitation/privateWriting'
 import { rememberBoard } from '../home/myBoards'
@@ -22,6 +24,11 @@ export interface OpenBoardOptions {
   store: TLStore
   /** A record from the board that tldraw refuses; it is skipped. */
   onSkippedRecord?: (record: unknown) => void
+  /**
+   * The board was deleted ("Bord verwijderen", or by the server after BOARD_RETENTION_DAYS): the
+   * page says so and drops its local copy (localCopy.ts) once this board is closed.
+   */
+  onDeleted?: () => void
 }
 
 /** A board whose session is open but whose document could not be bound to the editor. */
@@ -56,6 +63,20 @@ export class OpenBoard {
     }
     session.doc.on('update', onUpdate)
     this.cleanups.push(() => session.doc.off('update', onUpdate))
+    // The server closes every socket of a deleted board with BoardDeleted; a page that was away
+    // then finds the id refused as unknown (4404) when it comes back, and asks the API why.
+    let told = false
+    this.cleanups.push(
+      react('board deleted?', () => {
+        const code = session.closeReason.get()?.code
+        if (told || (code !== CloseCode.BoardDeleted && code !== CloseCode.UnknownBoard)) return
+        told = true
+        if (code === CloseCode.BoardDeleted) return options.onDeleted?.()
+        void fetchRole(options.boardId, options.token).then((answer) => {
+          if (!answer.ok && answer.why === 'deleted') options.onDeleted?.()
+        })
+      }),
+    )
   }
 
   /**
