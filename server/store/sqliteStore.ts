@@ -19,6 +19,11 @@ export const MAX_COMMIT_DELAY_MS = 0.25
 export const QUIET_GAP_MS = 2
 /** Longest a statement waits for a lock held by another connection, in milliseconds (it blocks the event loop). */
 export const SQLITE_BUSY_TIMEOUT_MS = 20
+/**
+ * How long a deletion waits for the WAL to be emptied, in milliseconds. A long read elsewhere (a
+ * backup under way) holds that up; the worker keeps trying, and the deletion is answered anyway.
+ */
+export const DELETE_TRUNCATE_WAIT_MS = 2_000
 /** SQLite's own automatic checkpoint threshold, used again if the checkpoint worker fails. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
 
@@ -240,7 +245,8 @@ export class SqliteBoardStore implements BoardStore {
    * snapshots, its links and its opening go, and its tombstone comes. `secure_delete` overwrites
    * the deleted rows with zeros in the file instead of only marking them free; then the WAL, which
    * still holds copies of the pages as they were, is checkpointed and cut to nothing (by the
-   * checkpoint worker, off the event loop), so the board's content is gone from the files on disk.
+   * checkpoint worker, off the event loop; waited for at most DELETE_TRUNCATE_WAIT_MS), so the
+   * board's content is gone from the files on disk.
    */
   async deleteBoard(boardId: string): Promise<void> {
     this.flush() // appends queued in this turn are older than the deletion
@@ -256,7 +262,11 @@ export class SqliteBoardStore implements BoardStore {
     } finally {
       this.db.pragma('secure_delete = OFF')
     }
-    await this.checkpointer?.truncate()
+    const truncated = this.checkpointer?.truncate()
+    if (!truncated) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([truncated, new Promise<void>((resolve) => (timer = setTimeout(resolve, DELETE_TRUNCATE_WAIT_MS)))])
+    clearTimeout(timer)
   }
 
   touchBoard(boardId: string, at: number): void {
