@@ -128,11 +128,7 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore, 
     maxBytesPerSecond: config.maxBytesPerSecond,
     slowConsumerMaxBytes: config.slowConsumerMaxBytes,
     trustProxyHops: config.trustProxyHops,
-    // A deleted board is no board for a new socket (4404); open ones were closed with BoardDeleted.
-    resolveAccess: async (boardId, token) => {
-      const access = await resolveAccess(boardStore, boardId, token)
-      return access === 'deleted' ? 'unknown' : access
-    },
+    resolveAccess: (boardId, token) => resolveAccess(boardStore, boardId, token),
     log,
   })
 

@@ -75,6 +75,7 @@ export function attachWebsocketTransport(server: Server, relay: Relay, options: 
     }
     if (conn.isClosed) return
     if (access === 'unknown') return conn.drop(CloseCode.UnknownBoard, 'no board with this id')
+    if (access === 'deleted') return conn.drop(CloseCode.BoardDeleted, 'this board was deleted')
     // A private room is for writing: a view-only link has no business there.
     if (!isRole(access) || (kind === 'private' && !canWrite(access))) {
       return conn.drop(CloseCode.Forbidden, 'this link does not fit this board')

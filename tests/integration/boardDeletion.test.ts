@@ -116,7 +116,7 @@ for (const backend of ['sqlite', 'redis'] as const) {
       expect(left).not.toContain(secret)
       expect(await s.server.store.loadAccess(board.boardId)).toBe('deleted')
 
-      // The id is refused for good: the API answers 410 Gone to every link, a socket gets 4404.
+      // The id is refused for good: the API answers 410 Gone to every link, a socket gets 4410.
       for (const token of [board.tokens.facilitator, board.tokens.participant, board.tokens.viewer]) {
         expect((await fetch(`${s.api}/${board.boardId}/role`, { headers: tokenHeader(token) })).status).toBe(410)
       }
@@ -125,7 +125,7 @@ for (const backend of ['sqlite', 'redis'] as const) {
       expect((await s.remove(board, board.tokens.facilitator)).status).toBe(410)
       for (const room of [board.boardId, facilitationRoomName(board.boardId), privateRoomName(board.boardId, writerKey)]) {
         const socket = raw(roomUrl(s.url, board, 'facilitator', room))
-        expect((await socket.closed).code).toBe(CloseCode.UnknownBoard)
+        expect((await socket.closed).code).toBe(CloseCode.BoardDeleted)
       }
       expect(await s.keysWith(board.boardId)).toEqual([])
 
