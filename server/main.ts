@@ -15,7 +15,7 @@ try {
 
 const server = createSamenbordServer(config)
 const port = await server.listen()
-log('Samenbord is running', { url: `http://localhost:${port}`, dataDir: config.dataDir, publicUrl: config.publicUrl?.origin ?? null })
+// Before the line that says it runs: whoever waits for that line has the warning too.
 if (config.publicUrl?.protocol === 'https:' && !config.tldrawLicenseKey) {
   log(
     'WARNING: no TLDRAW_LICENSE_KEY. On an https address such as PUBLIC_URL, tldraw hides the board 5 s after it opens unless a licence key is set. ' +
@@ -23,6 +23,7 @@ if (config.publicUrl?.protocol === 'https:' && !config.tldrawLicenseKey) {
     { publicUrl: config.publicUrl.origin },
   )
 }
+log('Samenbord is running', { url: `http://localhost:${port}`, dataDir: config.dataDir, publicUrl: config.publicUrl?.origin ?? null })
 
 let stopping = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

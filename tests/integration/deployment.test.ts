@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -78,6 +78,19 @@ describe('a school deployment', () => {
     const trickyHtml = await (await fetch(`http://127.0.0.1:${tricky.port}/`)).text()
     expect(trickyHtml).not.toContain('<script>alert(1)')
     expect(pageConfigOf(trickyHtml)).toEqual({ publicUrl: null, tldrawLicenseKey: '</script><script>alert(1)</script>' })
+  })
+
+  it('warns at start when PUBLIC_URL is https and no licence key is set, and not when one is', async () => {
+    const output = async (env: Record<string, string>) => {
+      const proc = await serverProcess(tempDataDir(), env)
+      await fetch(`http://127.0.0.1:${proc.port}/healthz`) // the start-up lines are out by now
+      // The warning comes before the line that says the server runs.
+      await vi.waitFor(() => expect(proc.output()).toContain('"message":"Samenbord is running"'))
+      proc.child.kill('SIGKILL')
+      return proc.output()
+    }
+    expect(await output({ PUBLIC_URL: 'https://bord.school.test' })).toContain('WARNING: no TLDRAW_LICENSE_KEY')
+    expect(await output({ PUBLIC_URL: 'https://bord.school.test', TLDRAW_LICENSE_KEY: 'key' })).not.toContain('WARNING')
   })
 
   it('refuses a PUBLIC_URL that is not a site address', async () => {

@@ -36,12 +36,13 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMENBORD_QUIET: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  let out = ''
   const port = await new Promise<number>((resolve, reject) => {
-    let out = ''
     let found = false
     child.stdout!.on('data', (chunk: Buffer) => {
-      if (found) return // keep draining the pipe so the child never blocks on a full buffer
-      out += chunk.toString()
+      // Keep draining the pipe so the child never blocks on a full buffer; keep only its start.
+      if (out.length < MAX_KEPT_OUTPUT_CHARS) out += chunk.toString()
+      if (found) return
       const match = out.match(/"url":"http:\/\/localhost:(\d+)"/)
       if (match) {
         found = true
@@ -51,8 +52,11 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()))
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
   })
-  return { child, port, url: `ws://127.0.0.1:${port}/sync` }
+  return { child, port, url: `ws://127.0.0.1:${port}/sync`, output: () => out }
 }
+
+/** How much of a server process's output is kept for `output()` (its start: the log lines at start-up). */
+const MAX_KEPT_OUTPUT_CHARS = 64 * 1024
 
 /**
  * A board made as the app makes one (`POST /api/boards`): only such boards exist. `port` is the
