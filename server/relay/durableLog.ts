@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { BoardStore } from '../store/boardStore'
 import { loadStoredRows } from './loadStoredRows'
+import { WriteQueue } from './writeQueue'
 import { splitUpdate } from './splitUpdate'
 import type { LogFn } from '../log'
 import type { MemoryBudget } from './memoryBudget'
@@ -33,13 +34,6 @@ function closingTurn(): Promise<void> {
   return lastClosing
 }
 
-/** Writes waiting for one store commit, run in the order they were made. */
-interface WriteBatch {
-  commit: Promise<void>
-  callbacks: { after: () => void; onError: (e: unknown) => void }[]
-}
-
-
 /**
  * One room's update log in the store, between the room's Y.Doc and the disk: every update is
  * appended (and durable) before it is relayed; a failed write is kept and retried until it is
@@ -59,11 +53,8 @@ export class DurableLog {
    * are (a later version may read them), so the log is never compacted over them.
    */
   unreadableRows = 0
-  /** Serializes writes of stores whose operations are asynchronous. */
-  private writeChain: Promise<void> = Promise.resolve()
-  private pendingWrites = 0
-  /** The store commit the latest writes wait for, with what to do after it (see `write`). */
-  private openBatch: WriteBatch | null = null
+  /** Store writes and the relaying after each, in order (see WriteQueue). */
+  private readonly writes: WriteQueue
   /** Updates applied to the doc whose store write failed; retried, then relayed. */
   private unstored: Uint8Array[] = []
   private retryTimer: ReturnType<typeof setTimeout> | null = null
@@ -74,7 +65,9 @@ export class DurableLog {
     readonly roomId: string,
     private readonly store: BoardStore,
     private readonly options: DurableLogOptions,
-  ) {}
+  ) {
+    this.writes = new WriteQueue(store.ordersWrites ?? false, roomId, options.log, () => !this.discarded)
+  }
 
   /**
    * Applies the stored rows to `doc` (with `origin`, so they are not stored again), a piece at a
@@ -149,7 +142,7 @@ export class DurableLog {
     const parts = update ? [...earlier, update] : earlier
     if (parts.length === 0) return
     const merged = parts.length === 1 ? parts[0] : Y.mergeUpdates(parts)
-    this.write(
+    this.writes.write(
       () => this.store.append(this.roomId, merged),
       () => {
         // Earlier writers never had their own update echoed; they apply it as a no-op.
@@ -158,63 +151,6 @@ export class DurableLog {
       },
       (error) => this.onStoreFailure(error, merged, origin),
     )
-  }
-
-  /**
-   * Runs a store operation, then `after`, in the order of calls. A store that keeps its
-   * operations in call order by itself (`ordersWrites`: SQLite batches a turn's appends into one
-   * commit) gets each operation at once and only `after` waits; for others an operation starts
-   * when the previous one has finished. Either way an update is durable before it is relayed.
-   */
-  private write(op: () => void | Promise<void>, after: () => void, onError: (e: unknown) => void): void {
-    if (this.pendingWrites > 0 && !this.store.ordersWrites) {
-      this.openBatch = null
-      // Run later: by then the board may have been deleted.
-      this.chain(this.writeChain.then(() => (this.discarded ? undefined : op())).then(after, onError))
-      return
-    }
-    let result: void | Promise<void>
-    try {
-      result = op()
-    } catch (error) {
-      onError(error)
-      return
-    }
-    if (!result) {
-      if (this.pendingWrites === 0) return after()
-      this.openBatch = null
-      this.chain(this.writeChain.then(after))
-      return
-    }
-    // Appends of one turn share the store's commit: one promise reaction for all of them.
-    if (this.openBatch && this.openBatch.commit === result) {
-      this.openBatch.callbacks.push({ after, onError })
-      return
-    }
-    const batch: WriteBatch = { commit: result, callbacks: [{ after, onError }] }
-    this.openBatch = batch
-    const done = (error?: unknown) => {
-      if (this.openBatch === batch) this.openBatch = null
-      for (const cb of batch.callbacks) {
-        // One failing callback must not keep the others' updates from being relayed.
-        try {
-          if (error === undefined) cb.after()
-          else cb.onError(error)
-        } catch (callbackError) {
-          this.options.log('relay after store write failed', { boardId: this.roomId, error: String(callbackError) })
-        }
-      }
-    }
-    const fail = (error: unknown) => done(error ?? new Error('store write failed'))
-    // Promise.all handles a rejection of `result` at once (no unhandled rejection while waiting).
-    this.chain(this.pendingWrites === 0 ? result.then(() => done(), fail) : Promise.all([this.writeChain, result]).then(() => done(), fail))
-  }
-
-  private chain(next: Promise<void>): void {
-    this.pendingWrites++
-    this.writeChain = next.finally(() => {
-      this.pendingWrites--
-    })
   }
 
   /**
@@ -243,17 +179,17 @@ export class DurableLog {
    * log holds rows that could not be read: compacting would replace them.
    */
   compact(doc: Y.Doc): Promise<boolean> {
-    if (this.discarded || (this.updatesSinceCompaction === 0 && this.unstored.length === 0)) return this.writeChain.then(() => true)
+    if (this.discarded || (this.updatesSinceCompaction === 0 && this.unstored.length === 0)) return this.writes.settled.then(() => true)
     if (this.unreadableRows > 0) {
       this.options.log('not compacting a board with unreadable stored updates', { boardId: this.roomId, unreadable: this.unreadableRows })
-      return this.writeChain.then(() => false)
+      return this.writes.settled.then(() => false)
     }
     const countAtStart = this.updatesSinceCompaction
     const unstoredAtStart = this.unstored
     /** What the compaction changed in the counters, to undo if the store refuses it. */
     let change: { bytes: number; cost: number } | null = null
     let ok = true
-    this.write(
+    this.writes.write(
       // The state is taken when the write runs, not when it is queued: a multi-instance store
       // records how far into the shared log it reaches at that same moment.
       () => {
@@ -283,7 +219,7 @@ export class DurableLog {
         this.options.log('compaction failed', { boardId: this.roomId, error: String(error) })
       },
     )
-    return this.writeChain.then(() => ok)
+    return this.writes.settled.then(() => ok)
   }
 
   /**
@@ -301,7 +237,7 @@ export class DurableLog {
       }
       if (this.unreadableRows === 0 && (await this.compact(doc))) break
       this.persistAndRelay(null, undefined)
-      await this.writeChain
+      await this.writes.settled
       if (this.unstored.length === 0) break
       if (Date.now() >= giveUpAt) {
         this.options.log('GIVING UP: updates could not be stored before shutdown', { boardId: this.roomId, updates: this.unstored.length })

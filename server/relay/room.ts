@@ -1,12 +1,10 @@
 import * as decoding from 'lib0/decoding'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { CloseCode, type CloseCodeValue } from '../../protocol/closeCodes'
 import { MessageType } from '../../protocol/messages'
 import type { LogFn } from '../log'
 import type { BoardStore } from '../store/boardStore'
-import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessDecoding'
 import type { RelayConnection } from './connection'
 import { DurableLog } from './durableLog'
 import { awarenessMessage, syncStep1Message, syncStep2Message, updateMessage } from './encoding'
@@ -14,7 +12,7 @@ import { ProtocolError } from './errors'
 import { inspectUpdate } from './inspectUpdate'
 import type { MemoryBudget } from './memoryBudget'
 import { dropPending, MAX_PENDING_UPDATE_BYTES, pendingBytes } from './pendingStructs'
-import { PresenceOwners } from './presenceOwners'
+import { RoomPresence } from './roomPresence'
 import { TokenBucket } from './rateLimiter'
 import { WriteGate, type RoomLimits } from './writeGate'
 
@@ -51,10 +49,9 @@ const FROM_PEER = Symbol('from-peer')
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: true })
-  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  readonly presence: RoomPresence
   readonly log: DurableLog
   private readonly connections = new Map<RelayConnection, TokenBucket>()
-  private readonly presence = new PresenceOwners<RelayConnection>()
   private unsubscribe: (() => void) | null = null
   private freed = false
   private discarded = false
@@ -69,10 +66,16 @@ export class Room {
 
   private constructor(
     readonly boardId: string,
-    private readonly store: BoardStore,
+    store: BoardStore,
     private readonly options: RoomOptions,
   ) {
-    this.awareness.setLocalState(null) // the server itself has no presence
+    this.presence = new RoomPresence(
+      this.doc,
+      boardId,
+      (message) => this.broadcast(message, undefined),
+      store.publishAwareness ? (update) => store.publishAwareness!(boardId, update) : null,
+      options.log,
+    )
     this.log = new DurableLog(boardId, store, {
       compactAfterUpdates: options.compactAfterUpdates,
       log: options.log,
@@ -91,7 +94,6 @@ export class Room {
     })
     this.gate = new WriteGate(boardId, this.doc, this.log, options.limits, options.budget, options.log)
     this.doc.on('update', this.onDocUpdate)
-    this.awareness.on('update', this.onAwarenessUpdate)
   }
 
   /** Loads a room from the store. Throws BoardNotLoadable when its memory does not fit now. */
@@ -107,7 +109,7 @@ export class Room {
     room.unsubscribe =
       store.subscribe?.(boardId, {
         onUpdate: (update) => room.applyPeerUpdate(update),
-        onAwareness: (update) => room.applyPeerAwareness(update),
+        onAwareness: (update) => room.presence.applyPeer(update),
       }) ?? null
     return room
   }
@@ -135,8 +137,8 @@ export class Room {
     this.connections.set(conn, new TokenBucket(1000 / EXPENSIVE_REQUEST_INTERVAL_MS, EXPENSIVE_REQUEST_BURST))
     this.presence.add(conn)
     conn.send(syncStep1Message(this.doc))
-    const states = [...this.awareness.getStates().keys()]
-    if (states.length > 0) conn.send(awarenessMessage(this.awareness, states))
+    const everyone = this.presence.everyone()
+    if (everyone) conn.send(everyone)
   }
 
   removeConnection(conn: RelayConnection): void {
@@ -146,8 +148,7 @@ export class Room {
     // What is still pending now was sent by someone whose missing changes did not follow; a real
     // client that is still here sends them again on its next sync.
     dropPending(this.doc)
-    const clientIds = this.presence.remove(conn)
-    if (clientIds.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, clientIds, conn)
+    this.presence.remove(conn)
   }
 
   /** Handles one incoming frame. Throws ProtocolError for input that must close the connection. */
@@ -158,10 +159,10 @@ export class Room {
       case MessageType.Sync:
         return this.handleSync(conn, decoder)
       case MessageType.Awareness:
-        return this.handleAwareness(conn, decoding.readVarUint8Array(decoder))
+        return this.presence.handle(conn, decoding.readVarUint8Array(decoder))
       case MessageType.QueryAwareness:
         this.takeExpensiveRequest(conn)
-        conn.send(awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]))
+        conn.send(this.presence.everyone() ?? awarenessMessage(this.presence.awareness, []))
         return
       case MessageType.Auth:
         return // tokens travel in the URL; nothing to do
@@ -212,19 +213,6 @@ export class Room {
     this.incomingCost = 0
   }
 
-  private handleAwareness(conn: RelayConnection, update: Uint8Array): void {
-    let entries
-    try {
-      entries = decodeAwarenessUpdate(update)
-    } catch (error) {
-      throw new ProtocolError(CloseCode.MalformedMessage, `bad awareness update: ${String(error)}`)
-    }
-    const accepted = this.presence.accept(conn, entries, (clientId) => this.awareness.meta.get(clientId)?.clock)
-    if (accepted.length === 0) return
-    const filtered = accepted.length === entries.length ? update : encodeAwarenessEntries(accepted)
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, conn)
-  }
-
   private applyPeerUpdate(update: Uint8Array): void {
     try {
       const { cost } = inspectUpdate(update)
@@ -235,15 +223,6 @@ export class Room {
       this.options.log('skipped unreadable update from another instance', { boardId: this.boardId, error: String(error) })
     } finally {
       this.releaseIncoming()
-    }
-  }
-
-  private applyPeerAwareness(update: Uint8Array): void {
-    try {
-      for (const { clientId, state } of decodeAwarenessUpdate(update)) this.presence.notePeer(clientId, state !== null)
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_PEER)
-    } catch (error) {
-      this.options.log('skipped bad presence from another instance', { boardId: this.boardId, error: String(error) })
     }
   }
 
@@ -258,19 +237,6 @@ export class Room {
     }
     this.log.append(update, origin, cost)
     if (this.log.updatesSinceCompaction >= this.options.compactAfterUpdates) void this.log.compact(this.doc)
-  }
-
-  private readonly onAwarenessUpdate = (
-    changes: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = [...changes.added, ...changes.updated, ...changes.removed]
-    // Presence set by our own participants goes to the other instances too.
-    if (origin !== FROM_PEER && origin !== 'timeout' && this.store.publishAwareness) {
-      this.store.publishAwareness(this.boardId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    }
-    // Echo to the sender too: a lone client must hear something within 30 s or it reconnects.
-    this.broadcast(awarenessMessage(this.awareness, changed), undefined)
   }
 
   private broadcast(message: Uint8Array, except: unknown): void {
@@ -315,8 +281,7 @@ export class Room {
     this.unsubscribe?.()
     this.log.releaseAll()
     this.doc.off('update', this.onDocUpdate)
-    this.awareness.off('update', this.onAwarenessUpdate)
-    this.awareness.destroy()
+    this.presence.destroy()
     this.doc.destroy()
   }
 }

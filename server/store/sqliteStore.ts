@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { deletedBoardHash, type AccessRecord, type StoredAccess } from '../access/boardAccess'
 import { log } from '../log'
 import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
+import { SQLITE_SCHEMA } from './sqliteSchema'
 import { WalCheckpointer } from './walCheckpointer'
 
 /**
@@ -85,35 +86,7 @@ export class SqliteBoardStore implements BoardStore {
         if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`)
       })
     }
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS board_updates (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        board_id TEXT NOT NULL,
-        data BLOB NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS board_updates_board ON board_updates (board_id, seq);
-      CREATE TABLE IF NOT EXISTS board_snapshots (
-        board_id TEXT NOT NULL,
-        snapshot_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        state BLOB NOT NULL,
-        PRIMARY KEY (board_id, snapshot_id)
-      );
-      CREATE TABLE IF NOT EXISTS board_access (
-        board_id TEXT PRIMARY KEY,
-        record TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS board_opened (
-        board_id TEXT PRIMARY KEY,
-        opened_at INTEGER NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS board_opened_at ON board_opened (opened_at);
-      CREATE TABLE IF NOT EXISTS deleted_boards (
-        id_hash TEXT PRIMARY KEY,
-        deleted_at INTEGER NOT NULL
-      );
-    `)
+    this.db.exec(SQLITE_SCHEMA)
     this.selectAccess = this.db.prepare('SELECT record FROM board_access WHERE board_id = ?')
     this.insertAccess = this.db.prepare('INSERT OR IGNORE INTO board_access (board_id, record) VALUES (?, ?)')
     this.selectDeleted = this.db.prepare('SELECT 1 AS deleted FROM deleted_boards WHERE id_hash = ?')

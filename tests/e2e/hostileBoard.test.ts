@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { META_MAP, RECORDS_ARRAY, SCHEMA_KEY } from '../../client/sync/yRecords'
 import { closeClient } from '../../bench/lib/harness/clients'
 import { nestedValueUpdate } from '../../bench/lib/harness/hostileUpdates'
@@ -11,6 +12,13 @@ const app = useAppInBrowser()
 const pageAs = async (name: string) => (await contextAs(app.browser, name)).newPage()
 const shapeCount = (page: Page) => page.evaluate(() => window.editor!.getCurrentPageShapeIds().size)
 const wsUrl = () => app.base.replace('http', 'ws') + '/sync'
+
+/** Shapes in the board as the server has it now. */
+async function shapesOnServer(boardId: string): Promise<number> {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, await app.server.relay.currentState(boardId))
+  return doc.getArray<{ val: { typeName?: string } | null }>(RECORDS_ARRAY).toArray().filter((e) => e?.val?.typeName === 'shape').length
+}
 
 /** Real errors only: the page warns (not errors) about what it skipped. */
 const realErrors = (errors: string[]) => errors.filter((e) => !/Failed to load resource/.test(e))
@@ -59,6 +67,8 @@ describe('a board that one participant tried to destroy', () => {
     const first = await pageAs('Gespreksleider')
     await openBoard(first, links.facilitator)
     await first.evaluate(() => void window.editor!.createShape({ type: 'note', x: 100, y: 100 }))
+    // The note is on the server before the page goes (closing it at once could lose it in flight).
+    await expect.poll(() => shapesOnServer(links.boardId), { timeout: 10_000 }).toBe(1)
     await first.context().close()
     await expect.poll(() => app.server.relay.isLoaded(links.boardId), { timeout: 10_000 }).toBe(false)
     // What an older server accepted and stored.

@@ -128,7 +128,7 @@ async function runScenario(seed: number, steps: number) {
     }
     if (room) {
       const connected = new Set(peers.filter((p) => p.room === room).map((p) => p.doc.clientID))
-      for (const id of room.awareness.getStates().keys()) if (!connected.has(id)) fail(`presence of a page that is not connected (${when})`)
+      for (const id of room.presence.awareness.getStates().keys()) if (!connected.has(id)) fail(`presence of a page that is not connected (${when})`)
     }
   }
 
