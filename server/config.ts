@@ -15,7 +15,7 @@ export interface ServerConfig {
   maxMessageBytes: number
   /** Largest stored size of one board, in bytes. */
   maxBoardBytes: number
-  /** Largest estimated memory of one loaded board, in bytes (see server/relay/inspectUpdate.ts). */
+  /** Largest estimated memory of one loaded board, in bytes (see protocol/inspectUpdate.ts). */
   maxBoardMemoryBytes: number
   /** Estimated memory all loaded boards may take together, in bytes. */
   maxLoadedMemoryBytes: number

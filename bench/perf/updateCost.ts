@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import * as Y from 'yjs'
-import { inspectUpdate } from '../../server/relay/inspectUpdate'
-import { splitUpdate } from '../../server/relay/splitUpdate'
+import { inspectUpdate } from '../../protocol/inspectUpdate'
+import { splitUpdate } from '../../protocol/splitUpdate'
 import { formatBytes, formatTable, type Section } from '../lib/stats'
 
 /**
- * What holding an update costs, for the relay's cost estimate (server/relay/inspectUpdate.ts):
+ * What holding an update costs, for the relay's cost estimate (protocol/inspectUpdate.ts):
  * for updates of several shapes, the heap a Y.Doc takes once it is applied (measured after forced
  * collections, in a child process started with --expose-gc), the time to apply it whole and in
  * pieces (splitUpdate), and what inspectUpdate estimates. Group `cost` of `npm run bench`.

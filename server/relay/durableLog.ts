@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import type { BoardStore } from '../store/boardStore'
 import { loadStoredRows } from './loadStoredRows'
 import { WriteQueue } from './writeQueue'
-import { splitUpdate } from './splitUpdate'
+import { splitUpdate } from '../../protocol/splitUpdate'
 import type { LogFn } from '../log'
 import type { MemoryBudget } from './memoryBudget'
 

@@ -2,8 +2,8 @@ import * as Y from 'yjs'
 import type { LogFn } from '../log'
 import type { UpdateLog } from '../store/boardStore'
 import type { MemoryBudget } from './memoryBudget'
-import { splitUpdate } from './splitUpdate'
-import { MalformedUpdate, RefusedUpdate } from './updateReader'
+import { splitUpdate } from '../../protocol/splitUpdate'
+import { MalformedUpdate, RefusedUpdate } from '../../protocol/updateReader'
 
 /** Longest stretch the loading of a board keeps the event loop, in milliseconds; then it yields. */
 export const LOAD_SLICE_MS = 20

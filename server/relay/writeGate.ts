@@ -5,9 +5,9 @@ import type { LogFn } from '../log'
 import { changesDocument } from './changesDocument'
 import type { DurableLog } from './durableLog'
 import { ProtocolError } from './errors'
-import { inspectUpdate, type UpdateFacts } from './inspectUpdate'
+import { inspectUpdate, type UpdateFacts } from '../../protocol/inspectUpdate'
 import type { MemoryBudget } from './memoryBudget'
-import { RefusedUpdate } from './updateReader'
+import { RefusedUpdate } from '../../protocol/updateReader'
 
 /**
  * Most structs one change may bring: applying one takes 3–6 µs warm and up to 20 µs in a fresh

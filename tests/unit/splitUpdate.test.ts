@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
-import { inspectUpdate } from '../../server/relay/inspectUpdate'
-import { splitUpdate } from '../../server/relay/splitUpdate'
+import { inspectUpdate } from '../../protocol/inspectUpdate'
+import { splitUpdate } from '../../protocol/splitUpdate'
 import { randomEdit, snapshot } from '../../bench/lib/harness/editing'
 import { seededRandom } from '../../bench/lib/harness/random'
 
