@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_ASSET_BYTES } from '../protocol/assets'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/limits'
 import { PAGE_CONFIG_ELEMENT_ID, type PageConfig } from '../protocol/pageConfig'
 
 /**
@@ -5,7 +7,7 @@ import { PAGE_CONFIG_ELEMENT_ID, type PageConfig } from '../protocol/pageConfig'
  * old cached pages have none: then the build-time values and the page's own address count.
  */
 export function pageConfig(): PageConfig {
-  const fallback: PageConfig = { publicUrl: null, tldrawLicenseKey: null }
+  const fallback: PageConfig = { publicUrl: null, tldrawLicenseKey: null, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxAssetBytes: DEFAULT_MAX_ASSET_BYTES }
   const element = document.getElementById(PAGE_CONFIG_ELEMENT_ID)
   if (!element?.textContent) return fallback
   try {

@@ -7,6 +7,13 @@ export interface PageConfig {
   publicUrl: string | null
   /** The tldraw licence key for production hosts; null when none is configured. */
   tldrawLicenseKey: string | null
+  /**
+   * The server's MAX_MESSAGE_BYTES: the page cuts what it sends into messages below it (a long
+   * offline session, a large paste), so the server never has to refuse one.
+   */
+  maxMessageBytes: number
+  /** The server's MAX_ASSET_BYTES: larger pictures are refused in the page, with a message. */
+  maxAssetBytes: number
 }
 
 /** Id of the `<script type="application/json">` element that carries the PageConfig. */

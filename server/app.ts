@@ -56,7 +56,12 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore, 
   loopDelay.enable()
   // The address people use is always an allowed origin, also when the proxy passes another Host.
   const allowedOrigins = config.publicUrl ? [...config.allowedOrigins, config.publicUrl.origin] : config.allowedOrigins
-  const pageConfig: PageConfig = { publicUrl: config.publicUrl?.origin ?? null, tldrawLicenseKey: config.tldrawLicenseKey }
+  const pageConfig: PageConfig = {
+    publicUrl: config.publicUrl?.origin ?? null,
+    tldrawLicenseKey: config.tldrawLicenseKey,
+    maxMessageBytes: config.maxMessageBytes,
+    maxAssetBytes: config.maxAssetBytes,
+  }
   const api = {
     store: boardStore,
     relay,

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path'
+import { DEFAULT_MAX_ASSET_BYTES, DEFAULT_MAX_BOARD_ASSET_BYTES } from '../protocol/assets'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/limits'
 import { defaultLoadedBoardsBudget } from './relay/memoryBudget'
 
 /** Everything the server reads from its environment, validated in one place. */
@@ -13,6 +15,10 @@ export interface ServerConfig {
   sqliteSynchronous: 'NORMAL' | 'FULL'
   /** Largest websocket message accepted, in bytes. */
   maxMessageBytes: number
+  /** Largest file (photo, video) one upload may bring, in bytes (protocol/assets.ts). */
+  maxAssetBytes: number
+  /** Largest total of one board's pictures and videos, in bytes. */
+  maxBoardAssetBytes: number
   /** Largest stored size of one board, in bytes. */
   maxBoardBytes: number
   /** Largest estimated memory of one loaded board, in bytes (see protocol/inspectUpdate.ts). */
@@ -57,7 +63,7 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_PORT = 1234
-export const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024 // 2 MiB: a large paste of shapes
+export { DEFAULT_MAX_ASSET_BYTES, DEFAULT_MAX_BOARD_ASSET_BYTES, DEFAULT_MAX_MESSAGE_BYTES }
 export const DEFAULT_MAX_BOARD_BYTES = 50 * 1024 * 1024 // 50 MiB: far beyond a real meeting
 export const DEFAULT_MAX_BOARD_MEMORY_BYTES = 64 * 1024 * 1024 // 64 MiB estimated: ~9× a 2,000-shape board with its history
 export const DEFAULT_MAX_PRIVATE_ROOMS_PER_BOARD = 200
@@ -97,6 +103,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     staticDir: resolve(env.STATIC_DIR || './dist'),
     sqliteSynchronous: sync,
     maxMessageBytes: intFrom(env, 'MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 1024),
+    maxAssetBytes: intFrom(env, 'MAX_ASSET_BYTES', DEFAULT_MAX_ASSET_BYTES, 1024),
+    maxBoardAssetBytes: intFrom(env, 'MAX_BOARD_ASSET_BYTES', DEFAULT_MAX_BOARD_ASSET_BYTES, 1024),
     maxBoardBytes: intFrom(env, 'MAX_BOARD_BYTES', DEFAULT_MAX_BOARD_BYTES, 1024),
     maxBoardMemoryBytes: intFrom(env, 'MAX_BOARD_MEMORY_BYTES', DEFAULT_MAX_BOARD_MEMORY_BYTES, 64 * 1024),
     maxLoadedMemoryBytes: intFrom(env, 'MAX_LOADED_MEMORY_BYTES', defaultLoadedBoardsBudget(), 64 * 1024),

@@ -8,14 +8,9 @@ import { ProtocolError } from './errors'
 import { inspectUpdate, type UpdateFacts } from '../../protocol/inspectUpdate'
 import type { MemoryBudget } from './memoryBudget'
 import { RefusedUpdate } from '../../protocol/updateReader'
+import { MAX_STRUCTS_PER_UPDATE } from '../../protocol/limits'
 
-/**
- * Most structs one change may bring: applying one takes 3–6 µs warm and up to 20 µs in a fresh
- * process (measured: 9,000 small map entries held the loop 90–190 ms), so this keeps one message
- * well under 100 ms. A paste of 1,000 notes is a few structs (Yjs merges a client's consecutive
- * inserts into one); only hostile or machine-made updates come near it.
- */
-export const MAX_STRUCTS_PER_UPDATE = 5_000
+export { MAX_STRUCTS_PER_UPDATE }
 /** A room over its limit is compacted to see whether history made it so, at most once per this many updates. */
 export const MIN_UPDATES_BETWEEN_LIMIT_COMPACTIONS = 50
 
