@@ -62,7 +62,8 @@ export interface BoardRecords {
   saveAccess(boardId: string, record: AccessRecord): void | Promise<void>
   /**
    * Removes everything of a board: every room of it (the board, `<id>.leiding`, every
-   * `<id>.prive.<key>`), its snapshots, its access record and when it was opened. What stays is a
+   * `<id>.prive.<key>`), its snapshots, its access record, when it was opened, its asset
+   * references and every stored blob no other board refers to. What stays is a
    * tombstone, a hash of the id (deletedBoardHash), so that `loadAccess` answers `deleted` for
    * good; nothing stored holds the id itself any more. Idempotent. The relay calls it only once no
    * room of the board is loaded (Relay.deleteBoard).
@@ -80,6 +81,47 @@ export interface BoardRecords {
   boardsNotOpenedSince(cutoff: number, firstSeen: number): string[] | Promise<string[]>
 }
 
+/** A picture or video of a board as stored (protocol/assets.ts). */
+export interface StoredAsset extends AssetInfo {
+  bytes: Uint8Array
+}
+
+/** What a board's reference to stored bytes says about them, without the bytes. */
+export interface AssetInfo {
+  /** The type sniffed from the bytes when they were uploaded (sniffAssetType), never the uploader's. */
+  contentType: string
+  size: number
+  /** SHA-256 of the bytes, hex: the key they are stored under, and the ETag they are served with. */
+  hash: string
+}
+
+/**
+ * 'saved': a new reference; 'same': the id already holds these bytes (a retry, nothing written);
+ * 'taken': the id holds other bytes on this board; 'deleted': the board was deleted (nothing written).
+ */
+export type SaveAssetResult = 'saved' | 'same' | 'taken' | 'deleted'
+
+/**
+ * A board's pictures and videos. Content-addressed: bytes are stored once per hash in the whole
+ * store, and a board holds references (its own asset id → hash, type, size, when). A copy of a
+ * board gets references to the same bytes; bytes go when the last board referring to them is
+ * deleted (`deleteBoard`). References are never removed otherwise: a snapshot, an undo or a
+ * restored copy may bring a deleted picture back, and its reference must still be there.
+ */
+export interface BoardAssets {
+  saveAsset(boardId: string, assetId: string, asset: StoredAsset): SaveAssetResult | Promise<SaveAssetResult>
+  /** The board's own reference only: another board's asset id gives null. */
+  loadAsset(boardId: string, assetId: string): StoredAsset | null | Promise<StoredAsset | null>
+  /** `loadAsset` without reading the bytes (a GET answered from the cache, a 304, a retry). */
+  assetInfo(boardId: string, assetId: string): AssetInfo | null | Promise<AssetInfo | null>
+  /** The sum of the sizes of the board's references, in bytes (MAX_BOARD_ASSET_BYTES). */
+  assetBytes(boardId: string): number | Promise<number>
+  /** Gives `toBoardId` a reference to each of `fromBoardId`'s assets under the same id; no bytes are copied. */
+  copyAssets(fromBoardId: string, toBoardId: string): void | Promise<void>
+  /** Bytes of all stored blobs, each counted once however many boards refer to it (tests, benchmarks). */
+  storedAssetBytes(): number | Promise<number>
+}
+
 /** The link between several server instances that share one store (Redis). */
 export interface PeerBus {
   /** Follows a loaded room from the point `load` returned, until the returned function is called. */
@@ -94,7 +136,7 @@ export interface PeerBus {
 }
 
 /** Where boards live between sessions: SQLite (embedded, the default), Redis, or memory (tests). */
-export interface BoardStore extends UpdateLog, BoardRecords, Partial<PeerBus> {
+export interface BoardStore extends UpdateLog, BoardRecords, BoardAssets, Partial<PeerBus> {
   /** 'sqlite', 'redis', …: shown on /healthz. */
   readonly kind: string
   close(): void | Promise<void>

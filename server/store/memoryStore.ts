@@ -1,6 +1,6 @@
 import { isRoomOfBoard } from '../../protocol/paths'
 import { deletedBoardHash, type AccessRecord, type StoredAccess } from '../access/boardAccess'
-import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
+import type { AssetInfo, BoardStore, SaveAssetResult, SnapshotInfo, StoredAsset, StoredSnapshot } from './boardStore'
 
 /**
  * A store that keeps everything in memory and writes nothing to disk: for tests of the relay's
@@ -16,6 +16,9 @@ export class MemoryBoardStore implements BoardStore {
   private readonly opened = new Map<string, number>()
   /** Tombstones: hashes of deleted boards' ids (deletedBoardHash). */
   private readonly deleted = new Set<string>()
+  /** Blobs by hash, each once; references by `<boardId>/<assetId>` (both stay visible to the contract's search). */
+  private readonly blobs = new Map<string, Uint8Array>()
+  private readonly assetRefs = new Map<string, AssetInfo>()
 
   async load(boardId: string): Promise<Uint8Array[]> {
     return [...(this.logs.get(boardId) ?? [])]
@@ -73,6 +76,54 @@ export class MemoryBoardStore implements BoardStore {
     this.access.delete(boardId)
     this.opened.delete(boardId)
     this.deleted.add(deletedBoardHash(boardId))
+    const released = new Set<string>()
+    for (const [key, ref] of [...this.assetRefs]) {
+      if (!key.startsWith(`${boardId}/`)) continue
+      this.assetRefs.delete(key)
+      released.add(ref.hash)
+    }
+    for (const ref of this.assetRefs.values()) released.delete(ref.hash) // still used by another board
+    for (const hash of released) this.blobs.delete(hash)
+  }
+
+  saveAsset(boardId: string, assetId: string, { bytes, ...info }: StoredAsset): SaveAssetResult {
+    if (this.deleted.has(deletedBoardHash(boardId))) return 'deleted'
+    const existing = this.assetRefs.get(`${boardId}/${assetId}`)
+    if (existing) return existing.hash === info.hash ? 'same' : 'taken'
+    if (!this.blobs.has(info.hash)) this.blobs.set(info.hash, bytes)
+    this.assetRefs.set(`${boardId}/${assetId}`, info)
+    return 'saved'
+  }
+
+  assetInfo(boardId: string, assetId: string): AssetInfo | null {
+    const ref = this.assetRefs.get(`${boardId}/${assetId}`)
+    return ref ? { ...ref } : null
+  }
+
+  loadAsset(boardId: string, assetId: string): StoredAsset | null {
+    const ref = this.assetInfo(boardId, assetId)
+    const bytes = ref && this.blobs.get(ref.hash)
+    return ref && bytes ? { ...ref, bytes } : null
+  }
+
+  assetBytes(boardId: string): number {
+    let sum = 0
+    for (const [key, ref] of this.assetRefs) if (key.startsWith(`${boardId}/`)) sum += ref.size
+    return sum
+  }
+
+  copyAssets(fromBoardId: string, toBoardId: string): void {
+    if (this.deleted.has(deletedBoardHash(toBoardId))) return
+    for (const [key, ref] of [...this.assetRefs]) {
+      const target = `${toBoardId}/${key.slice(fromBoardId.length + 1)}`
+      if (key.startsWith(`${fromBoardId}/`) && !this.assetRefs.has(target)) this.assetRefs.set(target, ref)
+    }
+  }
+
+  storedAssetBytes(): number {
+    let sum = 0
+    for (const bytes of this.blobs.values()) sum += bytes.byteLength
+    return sum
   }
 
   touchBoard(boardId: string, at: number): void {

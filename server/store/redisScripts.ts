@@ -53,3 +53,45 @@ if current and (ARGV[3] == 'first' or tonumber(current) >= tonumber(ARGV[2])) th
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 return 1
 `
+
+/**
+ * Saves an asset (server/store/redisAssets.ts): KEYS = the board's references (a hash, asset id →
+ * "<sha256> <size> <type>"), the tombstones, the blob, the blob's set of referring boards; ARGV =
+ * tombstone hash, asset id, reference, bytes, board id. Nothing for a deleted board; 'same' or
+ * 'taken' when the id is in use; the bytes are written only when no board brought them before.
+ */
+export const SAVE_ASSET_SCRIPT = `
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 'deleted' end
+local existing = redis.call('HGET', KEYS[1], ARGV[2])
+if existing then
+  if string.sub(existing, 1, 64) == string.sub(ARGV[3], 1, 64) then return 'same' end
+  return 'taken'
+end
+if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], ARGV[4]) end
+redis.call('SADD', KEYS[4], ARGV[5])
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+return 'saved'
+`
+
+/**
+ * Gives a board (KEYS[1], its references) a reference to a blob (KEYS[3], referring boards
+ * KEYS[4]) unless it was deleted (KEYS[2], ARGV[1]) or the blob is gone (its board was deleted
+ * while the copy was made), or the id is taken there. ARGV = tombstone hash, asset id, reference, board id.
+ */
+export const COPY_ASSET_SCRIPT = `
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 0 then return 0 end
+redis.call('SADD', KEYS[4], ARGV[4])
+return 1
+`
+
+/**
+ * A deleted board (ARGV[1]) lets go of a blob (KEYS[1], its referring boards KEYS[2]); the
+ * blob goes with the last board that referred to it.
+ */
+export const RELEASE_BLOB_SCRIPT = `
+redis.call('SREM', KEYS[2], ARGV[1])
+if redis.call('SCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[1], KEYS[2]); return 1 end
+return 0
+`

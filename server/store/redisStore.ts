@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { boardOfRoom } from '../../protocol/paths'
 import { deletedBoardHash, type AccessRecord, type StoredAccess } from '../access/boardAccess'
-import type { BoardStore, PeerListener, SnapshotInfo, StoredSnapshot } from './boardStore'
+import type { AssetInfo, BoardStore, PeerListener, SaveAssetResult, SnapshotInfo, StoredAsset, StoredSnapshot } from './boardStore'
+import { RedisAssets } from './redisAssets'
 import { APPEND_SCRIPT, COMPACT_SCRIPT, OPENED_SCRIPT, SNAPSHOT_SCRIPT } from './redisScripts'
 
 /** How long one blocking read waits before it looks again (bounds shutdown time). */
@@ -16,7 +17,6 @@ const DELETED_KEY = 'samenbord:deleted'
 const OPENED_KEY = 'samenbord:opened'
 /** Where an instance tells the others that it deleted a board (its instance id, then the board id). */
 const DELETED_CHANNEL = 'samenbord:board-deleted'
-
 
 type StreamEntry = [id: Buffer, fields: Buffer[]]
 
@@ -41,6 +41,7 @@ export class RedisBoardStore implements BoardStore {
   private readonly cursors = new Map<string, string>()
   private readonly awarenessListeners = new Map<string, (update: Uint8Array) => void>()
   private deletionListener: ((boardId: string) => void) | null = null
+  private readonly assets: RedisAssets
 
   constructor(
     url: string,
@@ -50,6 +51,7 @@ export class RedisBoardStore implements BoardStore {
     // it is stored, so during an outage edits wait (clients keep them) rather than get lost.
     this.redis = new Redis(url, { maxRetriesPerRequest: null })
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null })
+    this.assets = new RedisAssets(this.redis, DELETED_KEY)
     this.redis.on('error', (e) => log('redis error', { error: String(e) }))
     this.subscriber.on('error', (e) => log('redis subscriber error', { error: String(e) }))
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
@@ -164,13 +166,15 @@ export class RedisBoardStore implements BoardStore {
   /**
    * The tombstone first (with the links): from then on no instance can append, compact or save a
    * snapshot for the board (the scripts check it), and the others are told to close their rooms.
-   * Then every key of the board goes: `samenbord:<id>*` holds the board's own keys and those of its
-   * facilitation and private rooms (ids have a fixed length, so no other board's).
+   * Then the board lets go of its blobs (those no other board uses go), and every key of the
+   * board goes: `samenbord:<id>*` holds the board's own keys (its asset references too) and those
+   * of its facilitation and private rooms (ids have a fixed length, so no other board's).
    */
   async deleteBoard(boardId: string): Promise<void> {
     const keys = this.keys(boardId)
     await this.redis.multi().sadd(DELETED_KEY, deletedBoardHash(boardId)).del(keys.access).zrem(OPENED_KEY, boardId).exec()
     await this.redis.publish(DELETED_CHANNEL, this.instanceId + boardId)
+    await this.assets.releaseBoardAssets(boardId)
     const found = new Set<string>([keys.log, keys.state, keys.snapshots])
     for await (const batch of this.redis.scanStream({ match: `samenbord:${boardId}*`, count: 500 }) as AsyncIterable<string[]>) {
       for (const key of batch) found.add(key)
@@ -199,6 +203,14 @@ export class RedisBoardStore implements BoardStore {
     }
     return this.redis.zrangebyscore(OPENED_KEY, '-inf', `(${cutoff}`)
   }
+
+  // Pictures and videos: server/store/redisAssets.ts.
+  saveAsset = (boardId: string, assetId: string, asset: StoredAsset): Promise<SaveAssetResult> => this.assets.saveAsset(boardId, assetId, asset)
+  loadAsset = (boardId: string, assetId: string): Promise<StoredAsset | null> => this.assets.loadAsset(boardId, assetId)
+  assetInfo = (boardId: string, assetId: string): Promise<AssetInfo | null> => this.assets.assetInfo(boardId, assetId)
+  assetBytes = (boardId: string): Promise<number> => this.assets.assetBytes(boardId)
+  copyAssets = (fromBoardId: string, toBoardId: string): Promise<void> => this.assets.copyAssets(fromBoardId, toBoardId)
+  storedAssetBytes = (): Promise<number> => this.assets.storedAssetBytes()
 
   onBoardDeleted(listener: (boardId: string) => void): void {
     this.deletionListener = listener

@@ -5,7 +5,9 @@
  * - board_snapshots: the facilitator's named snapshots of a board;
  * - board_access: the hashes of a board's three link tokens (a board exists when it has a row);
  * - board_opened: when a board was last opened, for BOARD_RETENTION_DAYS;
- * - deleted_boards: hashes of deleted boards' ids, so an id is never opened again.
+ * - deleted_boards: hashes of deleted boards' ids, so an id is never opened again;
+ * - asset_blobs: the bytes of pictures and videos, once per SHA-256 whatever boards use them;
+ * - board_assets: a board's references to them (a copy of a board refers to the same blobs).
  */
 export const SQLITE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS board_updates (
@@ -35,4 +37,18 @@ export const SQLITE_SCHEMA = `
     id_hash TEXT PRIMARY KEY,
     deleted_at INTEGER NOT NULL
   );
+  CREATE TABLE IF NOT EXISTS asset_blobs (
+    hash TEXT PRIMARY KEY,
+    bytes BLOB NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS board_assets (
+    board_id TEXT NOT NULL,
+    asset_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, asset_id)
+  );
+  CREATE INDEX IF NOT EXISTS board_assets_hash ON board_assets (hash);
 `

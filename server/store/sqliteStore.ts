@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { deletedBoardHash, type AccessRecord, type StoredAccess } from '../access/boardAccess'
 import { log } from '../log'
-import type { BoardStore, SnapshotInfo, StoredSnapshot } from './boardStore'
+import type { AssetInfo, BoardStore, SaveAssetResult, SnapshotInfo, StoredAsset, StoredSnapshot } from './boardStore'
+import { SqliteAssets } from './sqliteAssets'
 import { SQLITE_SCHEMA } from './sqliteSchema'
 import { WalCheckpointer } from './walCheckpointer'
 
@@ -65,6 +66,7 @@ export class SqliteBoardStore implements BoardStore {
   /** Commits the queued appends now instead of at the end of the turn (also benchmarks, tools). */
   readonly flush: () => void
   private readonly checkpointer: WalCheckpointer | null = null
+  private readonly assets: SqliteAssets
 
   constructor(
     file: string,
@@ -87,6 +89,7 @@ export class SqliteBoardStore implements BoardStore {
       })
     }
     this.db.exec(SQLITE_SCHEMA)
+    this.assets = new SqliteAssets(this.db)
     this.selectAccess = this.db.prepare('SELECT record FROM board_access WHERE board_id = ?')
     this.insertAccess = this.db.prepare('INSERT OR IGNORE INTO board_access (board_id, record) VALUES (?, ?)')
     this.selectDeleted = this.db.prepare('SELECT 1 AS deleted FROM deleted_boards WHERE id_hash = ?')
@@ -215,7 +218,8 @@ export class SqliteBoardStore implements BoardStore {
 
   /**
    * One transaction: every room of the board (a range of keys: `<id>` and `<id>.…`), its
-   * snapshots, its links and its opening go, and its tombstone comes. `secure_delete` overwrites
+   * snapshots, its links, its opening, its asset references and the blobs no other board refers
+   * to go, and its tombstone comes. `secure_delete` overwrites
    * the deleted rows with zeros in the file instead of only marking them free; then the WAL, which
    * still holds copies of the pages as they were, is checkpointed and cut to nothing (by the
    * checkpoint worker, off the event loop; waited for at most DELETE_TRUNCATE_WAIT_MS), so the
@@ -230,6 +234,7 @@ export class SqliteBoardStore implements BoardStore {
         this.db.prepare('DELETE FROM board_snapshots WHERE board_id = ?').run(boardId)
         this.db.prepare('DELETE FROM board_access WHERE board_id = ?').run(boardId)
         this.db.prepare('DELETE FROM board_opened WHERE board_id = ?').run(boardId)
+        this.assets.deleteBoardAssets(boardId)
         this.db.prepare('INSERT OR IGNORE INTO deleted_boards (id_hash, deleted_at) VALUES (?, ?)').run(deletedBoardHash(boardId), Date.now())
       })()
     } finally {
@@ -264,6 +269,14 @@ export class SqliteBoardStore implements BoardStore {
   saveAccess(boardId: string, record: AccessRecord): void {
     this.insertAccess.run(boardId, JSON.stringify(record))
   }
+
+  // Pictures and videos: server/store/sqliteAssets.ts.
+  saveAsset = (boardId: string, assetId: string, asset: StoredAsset): SaveAssetResult => this.assets.saveAsset(boardId, assetId, asset)
+  loadAsset = (boardId: string, assetId: string): StoredAsset | null => this.assets.loadAsset(boardId, assetId)
+  assetInfo = (boardId: string, assetId: string): AssetInfo | null => this.assets.assetInfo(boardId, assetId)
+  assetBytes = (boardId: string): number => this.assets.assetBytes(boardId)
+  copyAssets = (fromBoardId: string, toBoardId: string): void => this.assets.copyAssets(fromBoardId, toBoardId)
+  storedAssetBytes = (): number => this.assets.storedAssetBytes()
 
   /** A consistent copy of the whole store while the server keeps running (SQLite online backup). */
   async backup(destination: string): Promise<void> {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { newBoardId } from '../../protocol/boardId'
 import { facilitationRoomId, privateRoomPrefix } from '../../protocol/paths'
+import { newToken } from '../../protocol/roles'
 import { accessFor, newAccess } from '../../server/access/boardAccess'
 import { splitUpdate } from '../../protocol/splitUpdate'
 import type { BoardStore } from '../../server/store/boardStore'
@@ -268,6 +270,119 @@ for (const backend of BACKENDS) {
       expect(await ctx.store.boardsNotOpenedSince(70_000, 80_000)).toEqual(expect.arrayContaining([old, recent, unseen]))
       await ctx.store.deleteBoard(old)
       expect(await ctx.store.boardsNotOpenedSince(70_000, 80_000)).not.toContain(old)
+    })
+
+    /** A stored asset of `bytes` (what the upload API hands the store). */
+    const assetOf = (text: string, contentType = 'image/png') => {
+      const bytes = new Uint8Array(Buffer.from(text))
+      return { contentType, size: bytes.byteLength, hash: createHash('sha256').update(bytes).digest('hex'), bytes }
+    }
+    const assetId = () => newToken() // 22 base64url characters, as the browser makes them
+    const textOf = (asset: { bytes: Uint8Array } | null) => (asset ? Buffer.from(asset.bytes).toString() : null)
+
+    it('[SC11] assets: saved once, loaded back byte for byte; the same bytes again are "same", other bytes under the id "taken"', async () => {
+      const board = newBoardId()
+      await ctx.store.saveAccess(board, (await newAccess()).record)
+      const id = assetId()
+      const photo = assetOf('foto van de flip-over')
+      expect(await ctx.store.saveAsset(board, id, photo)).toBe('saved')
+      expect(await ctx.store.saveAsset(board, id, photo)).toBe('same')
+      expect(await ctx.store.saveAsset(board, id, assetOf('iets anders'))).toBe('taken')
+      const loaded = await ctx.store.loadAsset(board, id)
+      expect(loaded).toMatchObject({ contentType: 'image/png', size: photo.size, hash: photo.hash })
+      expect(textOf(loaded)).toBe('foto van de flip-over')
+      expect(await ctx.store.assetInfo(board, id)).toEqual({ contentType: 'image/png', size: photo.size, hash: photo.hash })
+      expect(await ctx.store.loadAsset(board, assetId())).toBeNull()
+      expect(await ctx.store.assetInfo(board, assetId())).toBeNull()
+      expect(await ctx.store.assetBytes(board)).toBe(photo.size)
+      if (ctx.reopen) expect(textOf(await ctx.reopen().loadAsset(board, id))).toBe('foto van de flip-over')
+    })
+
+    it('[SC12] assets belong to their board: another board\'s id loads nothing there; sizes are counted per board', async () => {
+      const [a, b] = [newBoardId(), newBoardId()]
+      const id = assetId()
+      await ctx.store.saveAsset(a, id, assetOf('alleen op bord a'))
+      expect(await ctx.store.loadAsset(b, id)).toBeNull()
+      expect(await ctx.store.assetInfo(b, id)).toBeNull()
+      expect(await ctx.store.assetBytes(b)).toBe(0)
+      // The same id on another board is another asset.
+      expect(await ctx.store.saveAsset(b, id, assetOf('op bord b'))).toBe('saved')
+      expect(textOf(await ctx.store.loadAsset(a, id))).toBe('alleen op bord a')
+      expect(textOf(await ctx.store.loadAsset(b, id))).toBe('op bord b')
+      await ctx.store.saveAsset(a, assetId(), assetOf('tweede'))
+      expect(await ctx.store.assetBytes(a)).toBe('alleen op bord a'.length + 'tweede'.length)
+    })
+
+    it('[SC13] assets are stored by content: the same bytes on two boards are counted once', async () => {
+      const before = await ctx.store.storedAssetBytes()
+      const video = assetOf(`dezelfde video ${newBoardId()}`, 'video/mp4')
+      await ctx.store.saveAsset(newBoardId(), assetId(), video)
+      await ctx.store.saveAsset(newBoardId(), assetId(), video)
+      expect(await ctx.store.storedAssetBytes()).toBe(before + video.size)
+    })
+
+    it('[SC14] copyAssets gives the copy references to the same bytes under the same ids, without copying them', async () => {
+      const [from, to] = [newBoardId(), newBoardId()]
+      const [one, two] = [assetId(), assetId()]
+      await ctx.store.saveAsset(from, one, assetOf(`een ${from}`))
+      await ctx.store.saveAsset(from, two, assetOf(`twee ${from}`, 'image/jpeg'))
+      const before = await ctx.store.storedAssetBytes()
+      await ctx.store.copyAssets(from, to)
+      expect(await ctx.store.storedAssetBytes()).toBe(before)
+      expect(textOf(await ctx.store.loadAsset(to, one))).toBe(`een ${from}`)
+      expect(await ctx.store.loadAsset(to, two)).toMatchObject({ contentType: 'image/jpeg' })
+      expect(await ctx.store.assetBytes(to)).toBe(await ctx.store.assetBytes(from))
+      // A retry of the same upload on the copy is "same"; the copy's own new assets stay its own.
+      expect(await ctx.store.saveAsset(to, one, assetOf(`een ${from}`))).toBe('same')
+      await ctx.store.saveAsset(to, assetId(), assetOf('alleen in de kopie'))
+      expect(await ctx.store.assetBytes(to)).toBeGreaterThan(await ctx.store.assetBytes(from))
+    })
+
+    it('[SC15] deleteBoard removes the board\'s references and the blobs only it used, and keeps a blob a copy still uses', async () => {
+      const secret = `geheime foto ${newBoardId()}`
+      const shared = `gedeelde foto ${newBoardId()}`
+      const { board } = await boardWithEverything('met fotos')
+      const copy = newBoardId()
+      const [own, common] = [assetId(), assetId()]
+      await ctx.store.saveAsset(board, common, assetOf(shared))
+      await ctx.store.copyAssets(board, copy)
+      await ctx.store.saveAsset(board, own, assetOf(secret))
+      const before = await ctx.store.storedAssetBytes()
+      await ctx.store.deleteBoard(board)
+
+      expect(await ctx.store.loadAsset(board, own)).toBeNull()
+      expect(await ctx.store.loadAsset(board, common)).toBeNull()
+      expect(await ctx.store.assetBytes(board)).toBe(0)
+      expect(await ctx.store.storedAssetBytes()).toBe(before - secret.length)
+      expect(textOf(await ctx.store.loadAsset(copy, common))).toBe(shared)
+      const left = await ctx.everything()
+      expect(left).not.toContain(board)
+      expect(left).not.toContain(secret)
+      expect(left).toContain(shared)
+
+      // Once the copy goes too, nothing of the shared photo is left.
+      await ctx.store.deleteBoard(copy)
+      expect(await ctx.store.storedAssetBytes()).toBe(before - secret.length - shared.length)
+      const none = await ctx.everything()
+      expect(none).not.toContain(shared)
+      expect(none).not.toContain(copy)
+    })
+
+    it('[SC16] a deleted board takes no assets and no copies: nothing is written', async () => {
+      const board = newBoardId()
+      await ctx.store.saveAccess(board, (await newAccess()).record)
+      await ctx.store.deleteBoard(board)
+      const source = newBoardId()
+      await ctx.store.saveAsset(source, assetId(), assetOf(`bron ${source}`))
+      const before = await ctx.store.storedAssetBytes()
+      const late = `te laat ${board}`
+      expect(await ctx.store.saveAsset(board, assetId(), assetOf(late))).toBe('deleted')
+      await ctx.store.copyAssets(source, board)
+      expect(await ctx.store.assetBytes(board)).toBe(0)
+      expect(await ctx.store.storedAssetBytes()).toBe(before)
+      const left = await ctx.everything()
+      expect(left).not.toContain(board)
+      expect(left).not.toContain(late)
     })
 
     it('[SC7] what is appended is there for another store on the same data, once append has returned', async () => {
