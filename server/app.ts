@@ -5,9 +5,12 @@ import { CloseCode } from '../protocol/closeCodes'
 import type { PageConfig } from '../protocol/pageConfig'
 import type { ServerConfig } from './config'
 import { ApiRateLimit } from './http/apiRateLimit'
+import { handleAssetApi, type AssetApiContext } from './http/assetApi'
+import { AssetCache } from './http/assetCache'
 import { handleBoardApi, resolveAccess } from './http/boardApi'
 import { setSecurityHeaders } from './http/securityHeaders'
 import { serveStatic } from './http/staticFiles'
+import { UPLOAD_TIMEOUT_MS, UploadSlots } from './http/uploadBody'
 import { attachWebsocketTransport } from './http/wsTransport'
 import { log } from './log'
 import { MemoryBudget } from './relay/memoryBudget'
@@ -35,9 +38,11 @@ const EVENT_LOOP_RESOLUTION_MS = 10
 export interface ServerTestOptions {
   /** The clock retention counts with, ms since 1970 (a test does not wait a year). */
   now?: () => number
+  /** How long an upload body may take (UPLOAD_TIMEOUT_MS; a test does not wait two minutes). */
+  uploadTimeoutMs?: number
 }
 
-export function createSamenbordServer(config: ServerConfig, store?: BoardStore, { now = Date.now }: ServerTestOptions = {}): SamenbordServer {
+export function createSamenbordServer(config: ServerConfig, store?: BoardStore, { now = Date.now, uploadTimeoutMs = UPLOAD_TIMEOUT_MS }: ServerTestOptions = {}): SamenbordServer {
   const boardStore = store ?? createStore(config)
   const relay = new Relay(boardStore, {
     maxBoardBytes: config.maxBoardBytes,
@@ -70,6 +75,17 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore, 
     allowedOrigins,
     trustProxyHops: config.trustProxyHops,
     retention,
+  }
+  const assets: AssetApiContext = {
+    store: boardStore,
+    allowedOrigins,
+    trustProxyHops: config.trustProxyHops,
+    maxAssetBytes: config.maxAssetBytes,
+    maxBoardAssetBytes: config.maxBoardAssetBytes,
+    uploadBytesPerAddress: new ApiRateLimit(config.maxUploadBytesPerIpPerHour),
+    uploads: new UploadSlots(),
+    uploadTimeoutMs,
+    cache: new AssetCache(),
   }
 
   const http = createServer((req, res) => {
@@ -107,7 +123,8 @@ export function createSamenbordServer(config: ServerConfig, store?: BoardStore, 
       return
     }
     if (path.startsWith('/api/')) {
-      handleBoardApi(api, req, res)
+      handleAssetApi(assets, req, res)
+        .then((handled) => handled || handleBoardApi(api, req, res))
         .then((handled) => {
           if (!handled) res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not found"}')
         })

@@ -19,6 +19,8 @@ export interface ServerConfig {
   maxAssetBytes: number
   /** Largest total of one board's pictures and videos, in bytes. */
   maxBoardAssetBytes: number
+  /** Bytes of files one client address may upload per hour (a whole school may share one address). */
+  maxUploadBytesPerIpPerHour: number
   /** Largest stored size of one board, in bytes. */
   maxBoardBytes: number
   /** Largest estimated memory of one loaded board, in bytes (see protocol/inspectUpdate.ts). */
@@ -75,6 +77,7 @@ export const DEFAULT_MAX_MESSAGES_PER_SECOND = 300 // a drag at 60 fps plus pres
 export const DEFAULT_MAX_BYTES_PER_SECOND = 4 * 1024 * 1024 // 4 MiB/s
 export const DEFAULT_SLOW_CONSUMER_MAX_BYTES = 16 * 1024 * 1024 // 16 MiB
 export const DEFAULT_MAX_CREATIONS_PER_IP_PER_HOUR = 300 // a school preparing meetings makes a few dozen
+export const DEFAULT_MAX_UPLOAD_BYTES_PER_IP_PER_HOUR = 2 * 1024 * 1024 * 1024 // 2 GiB: a school's worth of photos, ~100 of the largest videos
 export const DEFAULT_BOARD_RETENTION_DAYS = 365 // a school year and then some
 
 export class ConfigError extends Error {}
@@ -105,6 +108,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxMessageBytes: intFrom(env, 'MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 1024),
     maxAssetBytes: intFrom(env, 'MAX_ASSET_BYTES', DEFAULT_MAX_ASSET_BYTES, 1024),
     maxBoardAssetBytes: intFrom(env, 'MAX_BOARD_ASSET_BYTES', DEFAULT_MAX_BOARD_ASSET_BYTES, 1024),
+    maxUploadBytesPerIpPerHour: intFrom(env, 'MAX_UPLOAD_BYTES_PER_IP_PER_HOUR', DEFAULT_MAX_UPLOAD_BYTES_PER_IP_PER_HOUR, 1024),
     maxBoardBytes: intFrom(env, 'MAX_BOARD_BYTES', DEFAULT_MAX_BOARD_BYTES, 1024),
     maxBoardMemoryBytes: intFrom(env, 'MAX_BOARD_MEMORY_BYTES', DEFAULT_MAX_BOARD_MEMORY_BYTES, 64 * 1024),
     maxLoadedMemoryBytes: intFrom(env, 'MAX_LOADED_MEMORY_BYTES', defaultLoadedBoardsBudget(), 64 * 1024),

@@ -56,9 +56,7 @@ export async function resolveAccess(store: BoardStore, boardId: string, token: s
 export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const { store, relay } = ctx
   const url = new URL(req.url ?? '/', 'http://localhost')
-  // Our pages send the token in a header (URLs end up in proxies' logs); stock tools may use ?t=.
-  const bearer = /^Bearer ([A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? '')
-  const token = bearer?.[1] ?? url.searchParams.get(TOKEN_PARAM)
+  const token = requestToken(req, url)
   const tooMany = (what: string) => {
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
     return sendJson(res, HTTP_TOO_MANY_REQUESTS, { error: `too many ${what}; try again later` })
@@ -89,9 +87,11 @@ export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage,
     const { tokens, record } = await newAccess()
     await store.saveAccess(boardId, record)
     ctx.retention.opened(boardId) // retention counts from its making
-    if (copied) {
+    if (copied && copyFrom) {
       await store.append(boardId, copied.board)
       await store.append(facilitationRoomId(boardId), copied.facilitation)
+      // The copy's document refers to the same pictures (`asset:<id>`): it gets references to the same bytes.
+      await store.copyAssets(copyFrom, boardId)
     }
     const created: CreatedBoard = { boardId, tokens }
     return sendJson(res, 201, created)
@@ -140,8 +140,14 @@ export async function handleBoardApi(ctx: BoardApiContext, req: IncomingMessage,
   return sendJson(res, 201, info)
 }
 
+/** Our pages send the token in a header (URLs end up in proxies' logs); stock tools may use ?t=. */
+export function requestToken(req: IncomingMessage, url: URL): string | null {
+  const bearer = /^Bearer ([A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? '')
+  return bearer?.[1] ?? url.searchParams.get(TOKEN_PARAM)
+}
+
 /** A browser marks a request from another website (Sec-Fetch-Site, Origin); programs send neither. */
-function fromOurPages(req: IncomingMessage, allowedOrigins: string[]): boolean {
+export function fromOurPages(req: IncomingMessage, allowedOrigins: string[]): boolean {
   const site = req.headers['sec-fetch-site']
   if (site === 'cross-site' && !req.headers.origin) return false
   return originAllowed(req, allowedOrigins)
@@ -159,7 +165,8 @@ function forbidden(res: ServerResponse): true {
   return sendJson(res, 403, { error: 'this link does not allow that on this board' })
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): true {
+/** An API answer: JSON (`{ error }` when refused), never cached. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): true {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
   res.end(JSON.stringify(body))
   return true
