@@ -267,6 +267,29 @@ describe('board assets: uploading and serving', () => {
   })
 })
 
+describe('board assets: memory', () => {
+  it('thirty participants asking for the same video at once make one read of the store', async () => {
+    const first = await setup()
+    const id = newAssetId()
+    const video = bytesOf([0, 0, 0, 0x18], 'ftypisom', randomBytes(512 * KIB))
+    expect((await first.put(first.board.boardId, id, video)).status).toBe(201)
+    await first.server.close()
+    // A server started afresh on the same data: nothing of the video in its memory.
+    const { server: again, port } = await server({ DATA_DIR: first.dataDir })
+    const store = again.store
+    const load = store.loadAsset.bind(store)
+    let reads = 0
+    store.loadAsset = (boardId: string, assetId: string) => {
+      reads++
+      return load(boardId, assetId)
+    }
+    const url = `http://127.0.0.1:${port}${assetPath(first.board.boardId, id)}`
+    const answers = await Promise.all(Array.from({ length: 30 }, async () => Buffer.from(await (await fetch(url)).arrayBuffer())))
+    expect(answers.every((a) => a.equals(video))).toBe(true)
+    expect(reads).toBe(1)
+  })
+})
+
 describe('board assets: what an attacker cannot do', () => {
   it(`reads at most ${MAX_PARALLEL_UPLOADS_PER_ADDRESS} bodies per address and ${MAX_PARALLEL_UPLOADS} in all at once (429 with Retry-After)`, async () => {
     const { board, port, put } = await setup({ TRUST_PROXY: '1' })
