@@ -6,6 +6,7 @@ import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import { TokenBucket } from '../relay/rateLimiter'
 import type { Room } from '../relay/room'
+import { ByteBudget } from './byteBudget'
 import { frameSocketOf, sendBinary } from './sharedFrames'
 
 /** Messages kept for a connection while its token is checked and its board loads; a real client sends two. */
@@ -41,11 +42,12 @@ export class SocketConnection implements RelayConnection {
   private room: Room | null = null
   /** Messages not handled yet: while the token is checked and the board loads, or for the next turn. */
   private readonly queue: Uint8Array[] = []
+  /** Draining, or waiting to: while true, a new message is only queued (drain goes on by itself). */
   private draining = false
   private allowance: number
   private readonly frameSocket
   private readonly messageBudget: TokenBucket
-  private readonly byteBudget: TokenBucket
+  private readonly byteBudget: ByteBudget
 
   constructor(
     private readonly ws: WebSocket,
@@ -56,7 +58,7 @@ export class SocketConnection implements RelayConnection {
     this.allowance = limits.slowConsumerMaxBytes
     this.frameSocket = frameSocketOf(ws)
     this.messageBudget = new TokenBucket(limits.maxMessagesPerSecond, limits.maxMessagesPerSecond * 2)
-    this.byteBudget = new TokenBucket(limits.maxBytesPerSecond, Math.max(limits.maxBytesPerSecond, limits.maxMessageBytes))
+    this.byteBudget = new ByteBudget(limits.maxBytesPerSecond, Math.max(limits.maxBytesPerSecond, limits.maxMessageBytes))
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary))
     ws.on('error', (error) => log('socket error', { ...context, error: String(error) }))
     ws.on('close', () => {
@@ -104,8 +106,10 @@ export class SocketConnection implements RelayConnection {
     if (this.closed) return
     const message = toUint8Array(data)
     if (!isBinary) return this.close(CloseCode.MalformedMessage, 'binary frames only')
-    // Checked before anything is decoded or applied: a flood costs us almost nothing.
-    if (!this.messageBudget.take() || !this.byteBudget.take(message.byteLength)) {
+    // Checked before anything is decoded or applied: a flood costs us almost nothing. Bytes are
+    // not a reason to close (see drain): a client back from a long time offline sends its
+    // backlog in several large messages at once, and closed it would send them again for ever.
+    if (!this.messageBudget.take()) {
       this.log('rate limit', this.context)
       return this.close(CloseCode.RateLimited, 'too many messages')
     }
@@ -116,11 +120,24 @@ export class SocketConnection implements RelayConnection {
     if (this.room && !this.draining) this.drain()
   }
 
-  /** Handles queued messages in order, at most MAX_TURN_PER_CONNECTION_MS at a time. */
+  /**
+   * Handles queued messages in order, at most MAX_TURN_PER_CONNECTION_MS at a time, and no
+   * faster than maxBytesPerSecond: past that budget the socket is paused (TCP holds the client
+   * back) and the queue goes on once the budget has refilled enough for its next message.
+   */
   private drain(): void {
     const start = performance.now()
     this.draining = true
     while (this.queue.length > 0 && !this.closed) {
+      const waitMs = this.byteBudget.take(this.queue[0].byteLength)
+      if (waitMs > 0) {
+        this.ws.pause()
+        setTimeout(() => {
+          if (!this.closed) this.ws.resume()
+          this.drain()
+        }, waitMs)
+        return
+      }
       this.handle(this.queue.shift()!)
       if (this.queue.length > 0 && performance.now() - start > MAX_TURN_PER_CONNECTION_MS) {
         this.ws.pause()

@@ -24,6 +24,32 @@ describe('relay limits', () => {
     await vi.waitFor(() => expect(other.doc.getMap('m').get('ok')).toBe(1))
   })
 
+  it('holds back a client over its bytes per second instead of closing it: a backlog of 3 × the budget arrives whole', async () => {
+    const budget = 64 * 1024
+    const { url, port } = await server({ MAX_BYTES_PER_SECOND: String(budget), MAX_MESSAGE_BYTES: String(budget) })
+    const board = await createBoard(port)
+    const sender = client(url, board)
+    const watcher = client(url, board)
+    await Promise.all([whenSynced(sender.provider), whenSynced(watcher.provider)])
+    const closes: number[] = []
+    sender.provider.on('connection-close', (event: { code: number } | null) => closes.push(event?.code ?? 0))
+    // A page back online with its edits: several messages of nearly the largest size, back to back.
+    const pieces = 6
+    const piece = 'x'.repeat(budget / 2 - 1024)
+    const start = performance.now()
+    for (let i = 0; i < pieces; i++) sender.doc.getMap('m').set(`piece${i}`, `${i}${piece}`)
+    await vi.waitFor(() => expect(watcher.doc.getMap('m').size).toBe(pieces), { timeout: 15_000 })
+    // Beyond its burst (one budget), the rest came at the budget's pace, no faster.
+    const paced = ((pieces * piece.length - budget) / budget) * 1000
+    expect(performance.now() - start).toBeGreaterThan(paced * 0.8)
+    expect(closes).toEqual([])
+    expect(sender.provider.wsconnected).toBe(true)
+    for (let i = 0; i < pieces; i++) expect(watcher.doc.getMap('m').get(`piece${i}`)).toBe(`${i}${piece}`)
+    const reader = client(url, board) // and it is stored: a newcomer gets it from the server
+    await whenSynced(reader.provider)
+    expect(reader.doc.getMap('m').size).toBe(pieces)
+  })
+
   it('refuses connections past the cap per board with "try again later" (1013)', async () => {
     const { url, port } = await server({ MAX_CONNECTIONS_PER_BOARD: '2' })
     const board = await createBoard(port)
