@@ -9,7 +9,9 @@ import { readConfig } from '../../server/config'
 import { ASSET_CONTENT_SECURITY_POLICY } from '../../server/http/assetResponse'
 import { MAX_PARALLEL_UPLOADS, MAX_PARALLEL_UPLOADS_PER_ADDRESS } from '../../server/http/uploadBody'
 import { createBoard, tempDataDir } from '../../bench/lib/harness/server'
+import { startRedis } from '../../bench/lib/harness/redis'
 import { useTeardown } from '../support/lifecycle'
+import { redisContents, redisKeysWith } from '../support/storeContents'
 
 const { server, defer } = useTeardown()
 
@@ -264,6 +266,33 @@ describe('board assets: uploading and serving', () => {
     expect(cached.status).toBe(304)
     expect(cached.headers.get('etag')).toBe(etag)
     expect((await get(board.boardId, id, { 'If-None-Match': '"other"' })).status).toBe(200)
+  })
+})
+
+describe('board assets on Redis', () => {
+  it('stores, serves, copies and deletes as with SQLite', async () => {
+    const redis = await startRedis()
+    defer(() => redis.child.kill('SIGKILL'))
+    const s = await setup({ REDIS_URL: redis.url })
+    const { board, put, get } = s
+    const [shared, own] = [newAssetId(), newAssetId()]
+    const sharedBytes = FILES['video/mp4']()
+    expect((await put(board.boardId, shared, sharedBytes)).status).toBe(201)
+    expect((await put(board.boardId, shared, sharedBytes)).status).toBe(200)
+    expect((await put(board.boardId, shared, png())).status).toBe(409)
+    const copy = await s.copy(board)
+    const ownBytes = png()
+    expect((await put(board.boardId, own, ownBytes)).status).toBe(201)
+    const part = await get(copy.boardId, shared, { Range: 'bytes=4-11' })
+    expect(part.status).toBe(206)
+    expect(Buffer.from(await part.arrayBuffer()).toString('latin1')).toBe('ftypisom')
+    const before = await s.server.store.storedAssetBytes()
+    expect((await s.remove(board)).status).toBe(204)
+    expect((await get(board.boardId, shared)).status).toBe(410)
+    expect(await s.server.store.storedAssetBytes()).toBe(before - ownBytes.length)
+    expect(Buffer.from(await (await get(copy.boardId, shared)).arrayBuffer()).equals(sharedBytes)).toBe(true)
+    expect(await redisKeysWith(redis.url, board.boardId)).toEqual([])
+    expect(await redisContents(redis.url)).not.toContain(board.boardId)
   })
 })
 
