@@ -6,6 +6,8 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
+import { DEFAULT_MAX_ASSET_BYTES } from '../../protocol/assets'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/limits'
 import { PAGE_CONFIG_ELEMENT_ID } from '../../protocol/pageConfig'
 import { SYNC_SUBPROTOCOL, tokenSubprotocols } from '../../protocol/roles'
 import { closeClient } from '../../bench/lib/harness/clients'
@@ -20,6 +22,9 @@ function staticDir(): string {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>')
   return dir
 }
+
+/** The server's limits the page is told besides (it splits its updates and checks files with them). */
+const LIMITS = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxAssetBytes: DEFAULT_MAX_ASSET_BYTES }
 
 function pageConfigOf(html: string): unknown {
   const match = new RegExp(`<script id="${PAGE_CONFIG_ELEMENT_ID}" type="application/json">(.*?)</script>`).exec(html)
@@ -52,7 +57,7 @@ describe('a school deployment', () => {
   it('PUBLIC_URL: the page is told the address and the licence key; its origin is allowed behind a proxy that passes another Host', async () => {
     const { port, url } = await server({ STATIC_DIR: staticDir(), PUBLIC_URL: 'https://bord.school.test', TLDRAW_LICENSE_KEY: 'tldraw-key-of-the-school' })
     const html = await (await fetch(`http://127.0.0.1:${port}/b/${'A'.repeat(22)}`)).text()
-    expect(pageConfigOf(html)).toEqual({ publicUrl: 'https://bord.school.test', tldrawLicenseKey: 'tldraw-key-of-the-school' })
+    expect(pageConfigOf(html)).toEqual({ publicUrl: 'https://bord.school.test', tldrawLicenseKey: 'tldraw-key-of-the-school', ...LIMITS })
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { tldrawLicenseKey: unknown; publicUrl: unknown }
     expect(health.tldrawLicenseKey).toBe(true) // whether one is set, never the key
     expect(health.publicUrl).toBe('https://bord.school.test')
@@ -73,11 +78,11 @@ describe('a school deployment', () => {
   it('without a licence key the page is told none is set, and a JSON value cannot close the script tag', async () => {
     const { port } = await server({ STATIC_DIR: staticDir(), PUBLIC_URL: 'http://bord.school.test:8080' })
     const html = await (await fetch(`http://127.0.0.1:${port}/`)).text()
-    expect(pageConfigOf(html)).toEqual({ publicUrl: 'http://bord.school.test:8080', tldrawLicenseKey: null })
+    expect(pageConfigOf(html)).toEqual({ publicUrl: 'http://bord.school.test:8080', tldrawLicenseKey: null, ...LIMITS })
     const tricky = await server({ STATIC_DIR: staticDir(), TLDRAW_LICENSE_KEY: '</script><script>alert(1)</script>' })
     const trickyHtml = await (await fetch(`http://127.0.0.1:${tricky.port}/`)).text()
     expect(trickyHtml).not.toContain('<script>alert(1)')
-    expect(pageConfigOf(trickyHtml)).toEqual({ publicUrl: null, tldrawLicenseKey: '</script><script>alert(1)</script>' })
+    expect(pageConfigOf(trickyHtml)).toEqual({ publicUrl: null, tldrawLicenseKey: '</script><script>alert(1)</script>', ...LIMITS })
   })
 
   it('warns at start when PUBLIC_URL is https and no licence key is set, and not when one is', async () => {
