@@ -94,6 +94,8 @@ export function readUploadBody(req: IncomingMessage, { maxBytes, timeoutMs, char
       timeoutMs,
     )
     req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort)
+    // Gone while its token was checked: its 'close' has been and will not come again.
+    if (req.destroyed) onAbort()
   })
 }
 
