@@ -62,6 +62,7 @@ interface RawAnswer {
  */
 function rawPut(port: number, path: string, headers: OutgoingHttpHeaders, chunks: Buffer[], { hold = false } = {}) {
   let release!: (last?: Buffer) => void
+  let abort!: () => void
   const answer = new Promise<RawAnswer>((resolve, reject) => {
     let answered = false
     const req = request({ host: '127.0.0.1', port, path, method: 'PUT', headers }, (res) => {
@@ -84,10 +85,12 @@ function rawPut(port: number, path: string, headers: OutgoingHttpHeaders, chunks
       if (last) req.write(last)
       req.end()
     }
+    abort = () => req.destroy()
     pump()
     defer(() => req.destroy())
   })
-  return { answer, release: (last?: Buffer) => release(last) }
+  answer.catch(() => undefined) // an aborted upload has no answer
+  return { answer, release: (last?: Buffer) => release(last), abort: () => abort() }
 }
 
 describe('board assets: uploading and serving', () => {
@@ -338,6 +341,16 @@ describe('board assets: what an attacker cannot do', () => {
     for (const upload of [...first, ...second]) upload.release(bytesOf([0x0d, 0x0a, 0x1a, 0x0a], tail()))
     for (const upload of [...first, ...second]) expect((await upload.answer).status).toBe(201)
     expect((await tryOne('10.0.0.3')).status).toBe(201)
+  })
+
+  it('frees the slots of uploads whose clients went away', async () => {
+    const { board, port, put } = await setup()
+    const hanging = Array.from({ length: MAX_PARALLEL_UPLOADS_PER_ADDRESS }, () =>
+      rawPut(port, assetPath(board.boardId, newAssetId()), { ...tokenHeader(board.tokens.participant), 'Transfer-Encoding': 'chunked' }, [bytesOf([0x89, 0x50])], { hold: true }),
+    )
+    await vi.waitFor(async () => expect((await put(board.boardId, newAssetId(), png())).status).toBe(429))
+    for (const upload of hanging) upload.abort()
+    await vi.waitFor(async () => expect((await put(board.boardId, newAssetId(), png())).status).toBe(201))
   })
 
   it('cuts an upload whose body does not arrive in time (408)', async () => {
