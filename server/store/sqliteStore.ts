@@ -237,6 +237,9 @@ export class SqliteBoardStore implements BoardStore {
         this.assets.deleteBoardAssets(boardId)
         this.db.prepare('INSERT OR IGNORE INTO deleted_boards (id_hash, deleted_at) VALUES (?, ?)').run(deletedBoardHash(boardId), Date.now())
       })()
+      // An index's inner pages keep copies of keys (the board's id) that deleting the rows does
+      // not touch; rebuilding the indexes frees those pages, and secure_delete zeroes them.
+      this.db.exec('REINDEX')
     } finally {
       this.db.pragma('secure_delete = OFF')
     }
