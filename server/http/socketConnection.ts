@@ -6,7 +6,6 @@ import type { RelayConnection } from '../relay/connection'
 import { ProtocolError } from '../relay/errors'
 import { TokenBucket } from '../relay/rateLimiter'
 import type { Room } from '../relay/room'
-import { ByteBudget } from './byteBudget'
 import { frameSocketOf, sendBinary } from './sharedFrames'
 
 /** Messages kept for a connection while its token is checked and its board loads; a real client sends two. */
@@ -47,7 +46,7 @@ export class SocketConnection implements RelayConnection {
   private allowance: number
   private readonly frameSocket
   private readonly messageBudget: TokenBucket
-  private readonly byteBudget: ByteBudget
+  private readonly byteBudget: TokenBucket
 
   constructor(
     private readonly ws: WebSocket,
@@ -58,7 +57,7 @@ export class SocketConnection implements RelayConnection {
     this.allowance = limits.slowConsumerMaxBytes
     this.frameSocket = frameSocketOf(ws)
     this.messageBudget = new TokenBucket(limits.maxMessagesPerSecond, limits.maxMessagesPerSecond * 2)
-    this.byteBudget = new ByteBudget(limits.maxBytesPerSecond, Math.max(limits.maxBytesPerSecond, limits.maxMessageBytes))
+    this.byteBudget = new TokenBucket(limits.maxBytesPerSecond, Math.max(limits.maxBytesPerSecond, limits.maxMessageBytes))
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary))
     ws.on('error', (error) => log('socket error', { ...context, error: String(error) }))
     ws.on('close', () => {
@@ -129,7 +128,7 @@ export class SocketConnection implements RelayConnection {
     const start = performance.now()
     this.draining = true
     while (this.queue.length > 0 && !this.closed) {
-      const waitMs = this.byteBudget.take(this.queue[0].byteLength)
+      const waitMs = this.byteBudget.takeOrWait(this.queue[0].byteLength)
       if (waitMs > 0) {
         this.ws.pause()
         setTimeout(() => {

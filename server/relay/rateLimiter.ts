@@ -24,4 +24,14 @@ export class TokenBucket {
     this.tokens -= cost
     return true
   }
+
+  /**
+   * Takes `cost` and returns 0 when the bucket holds it; otherwise takes nothing and returns the
+   * milliseconds until it will (the deficit at the refill rate), so that a caller can wait for
+   * it instead of refusing. A cost above `burst` waits for a full bucket.
+   */
+  takeOrWait(cost: number): number {
+    if (this.take(cost)) return 0
+    return Math.ceil(((Math.min(cost, this.burst) - this.tokens) / this.ratePerSecond) * 1000)
+  }
 }
