@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { collectErrors, contextAs, exceptOfflineApiCalls, openBoard, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
+import { collectErrors, contextAs, exceptOfflineNetworkCalls, openBoard, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
 
 const app = useAppInBrowser()
 
@@ -134,7 +134,7 @@ describe('running a meeting: facilitator, participant and viewer', () => {
     // "Mijn borden" on the facilitator's device shows the board with its title.
     await facilitator.goto(app.base + '/')
     await expect.poll(() => facilitator.getByTestId('my-boards').textContent()).toContain('Intervisie 19 maart')
-    expect(exceptOfflineApiCalls(errors)).toEqual([])
+    expect(exceptOfflineNetworkCalls(errors)).toEqual([])
   })
 
   it('snapshots, restore with undo, the report, exports, and a copy for the next meeting', async () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { collectErrors, exceptOfflineApiCalls, newBoardLinks, openBoard, recordRequests, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
+import { collectErrors, exceptOfflineNetworkCalls, newBoardLinks, openBoard, recordRequests, screenshot, useAppInBrowser, waitForConnection } from '../support/browser'
 
 const app = useAppInBrowser()
 
@@ -105,7 +105,7 @@ describe('live board in two real browsers', () => {
     // Nothing left localhost, and no page logged an error.
     const outside = requests.flat().filter((u) => !/^(https?|wss?):\/\/127\.0\.0\.1:\d+\//.test(u) && !/^(data|blob):/.test(u))
     expect(outside).toEqual([])
-    expect(exceptOfflineApiCalls(errorsOf.flat())).toEqual([])
+    expect(exceptOfflineNetworkCalls(errorsOf.flat())).toEqual([])
     await contextA.close()
     await contextB.close()
   })
