@@ -1,4 +1,5 @@
 import { API_BOARDS_PATH } from './api'
+import { toBase64Url } from './boardId'
 
 /**
  * Pictures and videos on a board (photos of the flip-over, pupils' work): the bytes live on the
@@ -36,6 +37,13 @@ export const HTTP_UNSUPPORTED_TYPE = 415
 export const HTTP_TOO_LARGE = 413
 /** HTTP status when an id is already taken on this board by other bytes. */
 export const HTTP_CONFLICT = 409
+
+/** A new asset id (works in an insecure context: getRandomValues needs no https, unlike crypto.subtle). */
+export function newAssetId(): string {
+  const bytes = new Uint8Array(ASSET_ID_BYTES)
+  globalThis.crypto.getRandomValues(bytes)
+  return toBase64Url(bytes)
+}
 
 export function isValidAssetId(id: string): boolean {
   return ASSET_ID_PATTERN.test(id)

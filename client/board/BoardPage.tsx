@@ -1,5 +1,5 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { createTLStore, defaultBindingUtils, defaultShapeUtils, PeopleMenu, Tldraw, type Editor, type TLComponents } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { TemplateStep } from '../../templates/types'
@@ -18,7 +18,11 @@ import { rememberBoard } from '../home/myBoards'
 import { tokenFromLocation } from './boardLink'
 import { fetchRole, type RoleAnswer } from './roleOfPage'
 import { UnreadableNotice } from '../facilitation/UnreadableNotice'
-import { tldrawLicenseKey } from '../pageConfig'
+import { pageConfig, tldrawLicenseKey } from '../pageConfig'
+import { AssetNotices } from '../assets/AssetNotices'
+import { BoardAssetStore, MAX_ORIGINAL_FILE_BYTES } from '../assets/assetStore'
+import { MAX_IMAGE_SIDE_PX } from '../assets/prepareImage'
+import { refusalMessage } from '../assets/assetTexts'
 import { BoardUnavailable } from './BoardUnavailable'
 import { LicenceMessage } from './LicenceMessage'
 import { ShareButton } from './ShareButton'
@@ -83,9 +87,17 @@ function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Rol
   const t = texts()
   /** Bumped by "Opnieuw proberen": a fresh store and session. */
   const [attempt, setAttempt] = useState(0)
+  const [refusal, setRefusal] = useState<string | null>(null)
+  const closeRefusal = useCallback(() => setRefusal(null), [])
+  /** Photos and files: uploaded to the server, the document holds only their reference. */
+  const assets = useMemo(() => {
+    const { maxAssetBytes } = pageConfig()
+    return new BoardAssetStore({ boardId, token, maxAssetBytes, onRefused: (because) => setRefusal(refusalMessage(because, maxAssetBytes)) })
+  }, [boardId, token, attempt])
+  useEffect(() => () => assets.destroy(), [assets])
   const store = useMemo(
-    () => createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils }),
-    [boardId, attempt],
+    () => createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils, assets }),
+    [assets],
   )
   const [board, setBoard] = useState<OpenBoard | null>(null)
   const session = board?.session ?? null
@@ -157,10 +169,12 @@ function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Rol
     if (!canWrite(role)) editor.updateInstanceState({ isReadonly: true })
     editor.user.updateUserPreferences({ locale: currentLanguage(), ...(name ? { name } : {}) })
     const detach = board.attachEditor(editor)
+    if (canWrite(role)) assets.attach(editor)
     applyTemplateFromUrl(editor, saveSteps)
     void syncServerClock()
     return () => {
       detach()
+      assets.detach()
       if (window.editor === editor) delete window.editor
     }
   }
@@ -173,7 +187,10 @@ function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Rol
         licenseKey={tldrawLicenseKey()}
         components={components}
         onMount={onMount}
+        maxImageDimension={MAX_IMAGE_SIDE_PX}
+        maxAssetSize={MAX_ORIGINAL_FILE_BYTES}
       />
+      <AssetNotices assets={assets} refusal={refusal} onClose={closeRefusal} />
       <LicenceMessage />
       {role === 'facilitator' && <UnreadableNotice facilitationDoc={session.facilitationDoc} />}
       {skipped > 0 && (

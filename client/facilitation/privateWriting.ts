@@ -1,4 +1,4 @@
-import type { Editor, TLRecord, TLShape, TLStore } from 'tldraw'
+import type { Editor, TLRecord, TLStore } from 'tldraw'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -22,8 +22,11 @@ export interface PrivateRound {
   active: boolean
 }
 
+/** What a writer makes private during a round: notes, and pictures with their files (assets). */
+const PRIVATE_SHAPE_TYPES = new Set(['note', 'image', 'video'])
+
 export function privateRoundOf(record: TLRecord): string | null {
-  if (record.typeName !== 'shape') return null
+  if (record.typeName !== 'shape' && record.typeName !== 'asset') return null
   const value = (record.meta as Record<string, unknown>)[PRIVATE_META_KEY]
   return typeof value === 'string' ? value : null
 }
@@ -109,18 +112,31 @@ export class PrivateNotes {
     this.cleanups.push(
       editor.sideEffects.registerBeforeCreateHandler('shape', (shape, source) => {
         const round = currentRound()
-        if (source !== 'user' || shape.type !== 'note' || !round?.active) return shape
+        if (source !== 'user' || !PRIVATE_SHAPE_TYPES.has(shape.type) || !round?.active) return shape
         return { ...shape, meta: { ...shape.meta, [PRIVATE_META_KEY]: round.roundId } }
+      }),
+      // A picture's asset record holds the file's address: it stays private with the picture.
+      editor.sideEffects.registerBeforeCreateHandler('asset', (asset, source) => {
+        const round = currentRound()
+        if (source !== 'user' || !round?.active) return asset
+        return { ...asset, meta: { ...asset.meta, [PRIVATE_META_KEY]: round.roundId } }
+      }),
+      // tldraw replaces the asset's meta when the upload is done; the mark must survive that
+      // while the round is still open (else the file's address would go to the board early).
+      editor.sideEffects.registerBeforeChangeHandler('asset', (prev, next) => {
+        const roundId = privateRoundOf(prev)
+        const round = currentRound()
+        if (!roundId || privateRoundOf(next) || !(round?.active && round.roundId === roundId)) return next
+        return { ...next, meta: { ...next.meta, [PRIVATE_META_KEY]: roundId } }
       }),
     )
     const revealFinished = () => {
       const round = currentRound()
-      const toReveal = editor
-        .getCurrentPageShapes()
-        .filter((s) => {
-          const roundId = privateRoundOf(s)
-          return roundId !== null && !(round?.active && round.roundId === roundId)
-        })
+      const finished = (record: TLRecord) => {
+        const roundId = privateRoundOf(record)
+        return roundId !== null && !(round?.active && round.roundId === roundId)
+      }
+      const toReveal: TLRecord[] = [...editor.getCurrentPageShapes(), ...editor.getAssets()].filter(finished)
       if (toReveal.length === 0) return
       editor.run(
         () => {
@@ -149,8 +165,8 @@ export class PrivateNotes {
   }
 }
 
-function withoutPrivateMark(shape: TLShape): TLShape {
-  const meta = { ...(shape.meta as Record<string, unknown>) }
+function withoutPrivateMark(record: TLRecord): TLRecord {
+  const meta = { ...(record.meta as Record<string, unknown>) }
   delete meta[PRIVATE_META_KEY]
-  return { ...shape, meta } as TLShape
+  return { ...record, meta } as TLRecord
 }

@@ -12,6 +12,8 @@ export const LOCAL_DB_PREFIX = 'samenbord-'
 export const FACILITATION_DB_SUFFIX = '-leiding'
 /** Suffix of the database with this device's private notes: `samenbord-<id>-prive`. */
 export const PRIVATE_DB_SUFFIX = '-prive'
+/** Suffix of the database with this device's photos not yet uploaded: `samenbord-<id>-fotos`. */
+export const UPLOADS_DB_SUFFIX = '-fotos'
 /** localStorage: the key of this device's private room of a board (`samenbord:writer:<id>`). */
 export const WRITER_KEY_PREFIX = 'samenbord:writer:'
 /** localStorage: the last role the server gave a link (`samenbord:role:<id>:<token>`), for opening offline. */
@@ -20,7 +22,7 @@ export const ROLE_CACHE_PREFIX = 'samenbord:role:'
 /** The IndexedDB databases a device may hold of a board. */
 export function localDatabaseNames(boardId: string): string[] {
   const name = LOCAL_DB_PREFIX + boardId
-  return [name, name + FACILITATION_DB_SUFFIX, name + PRIVATE_DB_SUFFIX]
+  return [name, name + FACILITATION_DB_SUFFIX, name + PRIVATE_DB_SUFFIX, name + UPLOADS_DB_SUFFIX]
 }
 
 /** Whether a localStorage key holds something of the board. */

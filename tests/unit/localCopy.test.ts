@@ -69,7 +69,7 @@ describe('dropLocalCopy: what a device keeps of a deleted board', () => {
 
     await dropLocalCopy(board, { databases, storage })
 
-    expect(databases.deleted.sort()).toEqual([`samenbord-${board}`, `samenbord-${board}-leiding`, `samenbord-${board}-prive`].sort())
+    expect(databases.deleted.sort()).toEqual([`samenbord-${board}`, `samenbord-${board}-leiding`, `samenbord-${board}-prive`, `samenbord-${board}-fotos`].sort())
     expect(localDatabaseNames(board).sort()).toEqual(databases.deleted.sort())
     expect(storage.keys().filter((k) => k.includes(board))).toEqual([])
     expect(listMyBoards().map((b) => b.boardId)).toEqual([other])
