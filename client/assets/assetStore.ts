@@ -18,6 +18,9 @@ export const RETRY_MAX_MS = 60_000
  */
 export const MAX_ORIGINAL_FILE_BYTES = 200 * 1024 * 1024
 
+/** A picture inside the document itself (how tldraw stored one without an asset store). */
+const INLINE_PICTURE = /^data:(image|video)\//
+
 export interface BoardAssetStoreOptions {
   boardId: string
   token: string | null
@@ -106,7 +109,10 @@ export class BoardAssetStore implements TLAssetStore {
   resolve = async (asset: TLAsset): Promise<string | null> => {
     const src = 'src' in asset.props ? asset.props.src : null
     const id = assetIdOfSrc(src)
-    if (!id) return src ?? null // an image from before (a data URL) or a bookmark's link
+    // Only our own files and pictures inside the document (boards from before the asset store).
+    // Any other address written into a record by a hostile page would make every participant's
+    // browser fetch it: a tracking pixel that tells an outsider who is in the meeting.
+    if (!id) return src && INLINE_PICTURE.test(src) ? src : null
     await this.loaded
     const local = this.localUrls.get(id)
     if (local) return local
