@@ -89,6 +89,9 @@ export const SNIFF_BYTES = 4096
  * take. The uploader's Content-Type and file name are never believed: a "photo.jpg" that is HTML
  * must not be served as HTML.
  */
+/** `ftyp` brands of HEIC/HEIF images (ISO/IEC 23008-12), which are not videos. */
+const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1'])
+
 export function sniffAssetType(bytes: Uint8Array): AssetType | null {
   const at = (offset: number, ...values: number[]) => values.every((v, i) => bytes[offset + i] === v)
   const ascii = (offset: number, text: string) => at(offset, ...Array.from(text, (c) => c.charCodeAt(0)))
@@ -100,6 +103,8 @@ export function sniffAssetType(bytes: Uint8Array): AssetType | null {
     const brand = String.fromCharCode(...bytes.subarray(8, 12))
     if (brand === 'avif' || brand === 'avis') return 'image/avif'
     if (brand === 'qt  ') return 'video/quicktime'
+    // An iPhone photo (HEIC/HEIF) is in the same box format, but most browsers cannot show it.
+    if (HEIF_BRANDS.has(brand)) return null
     return 'video/mp4'
   }
   if (at(0, 0x1a, 0x45, 0xdf, 0xa3)) return 'video/webm'

@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { useValue } from 'tldraw'
+import { useToasts, useValue } from 'tldraw'
 import type { BoardAssetStore } from './assetStore'
 import { assetTexts } from './assetTexts'
 
@@ -35,4 +35,21 @@ export function AssetNotices({ assets, refusal, onClose }: { assets: BoardAssetS
       )}
     </>
   )
+}
+
+/**
+ * tldraw follows a refused upload with its own toast ("Upload failed", fixed in English when the
+ * editor mounted, and cut off on a phone); ours says why, so theirs goes. Rendered inside <Tldraw>.
+ */
+export function ReplaceUploadToasts({ refusal }: { refusal: string | null }) {
+  const toasts = useToasts()
+  useEffect(() => {
+    if (!refusal) return
+    // tldraw adds its toast right after our upload threw; a task later it is there.
+    const timer = setTimeout(() => {
+      for (const toast of toasts.toasts.get()) if (toast.severity === 'error') toasts.removeToast(toast.id)
+    })
+    return () => clearTimeout(timer)
+  }, [refusal, toasts])
+  return null
 }

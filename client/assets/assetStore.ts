@@ -83,9 +83,9 @@ export class BoardAssetStore implements TLAssetStore {
 
   upload = async (asset: TLAsset, file: File, signal?: AbortSignal): Promise<{ src: string; meta?: { [UPLOADING_META_KEY]: true } }> => {
     const type = sniffAssetType(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()))
-    if (!type) return this.refuse('unsupported')
+    if (!type) return this.refuse('unsupported', asset.id)
     const blob = await prepareImage(file, type)
-    if (blob.size > this.options.maxAssetBytes) return this.refuse('tooLarge')
+    if (blob.size > this.options.maxAssetBytes) return this.refuse('tooLarge', asset.id)
     const pending: PendingUpload = { assetId: newAssetId(), tldrawAssetId: asset.id, blob }
     this.keepLocalUrl(pending)
     await this.queue.put(pending)
@@ -99,7 +99,7 @@ export class BoardAssetStore implements TLAssetStore {
     }
     if (outcome.kind === 'refused') {
       await this.forget(pending.assetId)
-      return this.refuse(outcome.because)
+      return this.refuse(outcome.because, asset.id)
     }
     this.waiting.set(this.waiting.get() + 1)
     this.retryLater(outcome.retryAfterMs)
@@ -184,7 +184,11 @@ export class BoardAssetStore implements TLAssetStore {
     editor.run(
       () => {
         if (puts.length > 0) editor.store.put(puts)
-        if (removes.length > 0) editor.store.remove(removes)
+        if (removes.length === 0) return
+        editor.store.remove(removes)
+        // Its shapes would stay as empty frames on everyone's board.
+        const gone = new Set<string>(removes)
+        editor.deleteShapes(editor.getCurrentPageShapes().filter((s) => gone.has((s.props as { assetId?: string }).assetId ?? '')))
       },
       { history: 'ignore', ignoreShapeLock: true },
     )
@@ -211,8 +215,16 @@ export class BoardAssetStore implements TLAssetStore {
     this.localUrls.delete(assetId)
   }
 
-  private refuse(because: RefusedBecause): never {
+  private refuse(because: RefusedBecause, tldrawAssetId: TLAssetId): never {
     this.options.onRefused(because)
+    // tldraw removes the asset when upload throws, but leaves its shape as an empty frame on
+    // everyone's board; once it has, the shape goes too.
+    setTimeout(() => {
+      const editor = this.editor
+      if (!editor || editor.getAsset(tldrawAssetId)) return
+      const empty = editor.getCurrentPageShapes().filter((s) => (s.type === 'image' || s.type === 'video') && (s.props as { assetId?: string }).assetId === tldrawAssetId)
+      if (empty.length > 0) editor.run(() => editor.deleteShapes(empty), { history: 'ignore', ignoreShapeLock: true })
+    })
     throw new UploadRefused(because)
   }
 }

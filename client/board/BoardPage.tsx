@@ -1,6 +1,6 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { createTLStore, defaultBindingUtils, defaultShapeUtils, PeopleMenu, Tldraw, type Editor, type TLComponents } from 'tldraw'
+import { createTLStore, defaultBindingUtils, defaultShapeUtils, getUserPreferences, PeopleMenu, setUserPreferences, Tldraw, type Editor, type TLComponents } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { TemplateStep } from '../../templates/types'
 import { BoardOverlay } from '../facilitation/BoardOverlay'
@@ -19,7 +19,7 @@ import { tokenFromLocation } from './boardLink'
 import { fetchRole, type RoleAnswer } from './roleOfPage'
 import { UnreadableNotice } from '../facilitation/UnreadableNotice'
 import { pageConfig, tldrawLicenseKey } from '../pageConfig'
-import { AssetNotices } from '../assets/AssetNotices'
+import { AssetNotices, ReplaceUploadToasts } from '../assets/AssetNotices'
 import { BoardAssetStore, MAX_ORIGINAL_FILE_BYTES } from '../assets/assetStore'
 import { MAX_IMAGE_SIDE_PX } from '../assets/prepareImage'
 import { refusalMessage } from '../assets/assetTexts'
@@ -95,10 +95,11 @@ function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Rol
     return new BoardAssetStore({ boardId, token, maxAssetBytes, onRefused: (because) => setRefusal(refusalMessage(because, maxAssetBytes)) })
   }, [boardId, token, attempt])
   useEffect(() => () => assets.destroy(), [assets])
-  const store = useMemo(
-    () => createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils, assets }),
-    [assets],
-  )
+  const store = useMemo(() => {
+    // The language before the editor mounts: tldraw's messages about dropped files are fixed then.
+    setUserPreferences({ ...getUserPreferences(), locale: currentLanguage() })
+    return createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils, assets })
+  }, [assets])
   const [board, setBoard] = useState<OpenBoard | null>(null)
   const session = board?.session ?? null
   /** The board could not be bound to the editor; the session stays open for a restore. */
@@ -189,7 +190,9 @@ function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Rol
         onMount={onMount}
         maxImageDimension={MAX_IMAGE_SIDE_PX}
         maxAssetSize={MAX_ORIGINAL_FILE_BYTES}
-      />
+      >
+        <ReplaceUploadToasts refusal={refusal} />
+      </Tldraw>
       <AssetNotices assets={assets} refusal={refusal} onClose={closeRefusal} />
       <LicenceMessage />
       {role === 'facilitator' && <UnreadableNotice facilitationDoc={session.facilitationDoc} />}

@@ -163,4 +163,72 @@ describe('photos on the board, in real browsers', () => {
     const refused = await fetch(base() + assetPath(links.boardId, 'A'.repeat(22)), { method: 'PUT', body: 'x', headers: tokenHeader(viewerToken!) })
     expect(refused.status).toBe(403)
   })
+  it('during "Stil schrijven" a picture picked on a tablet stays private until "Onthullen"', async () => {
+    const links = await newBoardLinks(base())
+    const facilitator = await (await contextFor('Gespreksleider')).newPage()
+    const writer = await (await contextFor('Anna', TABLET)).newPage()
+    await openBoard(facilitator, links.facilitator)
+    await openBoard(writer, links.participant)
+    await waitForConnection(writer, 'connected')
+    await facilitator.getByTestId('private-start').click()
+    await writer.getByTestId('private-banner').waitFor()
+
+    // The phone's and tablet's way in: tldraw's image tool opens the file picker (or camera).
+    const png = await writer.evaluate(() => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 800
+      canvas.height = 600
+      const context = canvas.getContext('2d')!
+      context.fillStyle = '#1a4f8b'
+      context.fillRect(0, 0, 800, 600)
+      context.fillStyle = '#fff'
+      context.font = 'bold 80px sans-serif'
+      context.fillText('Leerlingwerk', 100, 320)
+      return canvas.toDataURL('image/png').split(',')[1]
+    })
+    const chooser = writer.waitForEvent('filechooser')
+    await writer.getByTestId('tools.asset').tap()
+    await (await chooser).setFiles({ name: 'leerlingwerk.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') })
+    await expect.poll(() => shownImages(writer), { timeout: 15_000 }).toBe(1)
+    const [asset] = await imageAssets(writer)
+    await expect.poll(async () => (await imageAssets(writer))[0]?.src ?? null).toMatch(/^asset:/)
+    expect(asset.meta).toHaveProperty('privateRound')
+    await screenshot(writer, 'photo-private-1024x768-touch')
+    // Neither the picture nor the address of its file reaches the facilitator's page.
+    const docOf = (page: Page) => page.evaluate(() => JSON.stringify(window.samenbordDoc!.toJSON()))
+    expect(await docOf(facilitator)).not.toContain('asset:')
+    expect(await imageAssets(facilitator)).toEqual([])
+
+    await facilitator.getByTestId('private-reveal').click()
+    await expect.poll(() => shownImages(facilitator), { timeout: 15_000 }).toBe(1)
+    expect(await docOf(facilitator)).toContain('asset:')
+  })
+
+  it('a file larger than the server takes gets a short Dutch message on a phone, and the board goes on', async () => {
+    const small = await startServerProcess(tempDataDir(), { STATIC_DIR: 'dist', MAX_ASSET_BYTES: String(64 * 1024) })
+    try {
+      const links = await newBoardLinks(`http://127.0.0.1:${small.port}`)
+      const phone = await (await contextFor('Carla', PHONE)).newPage()
+      const other = await (await contextFor('Bram')).newPage()
+      await openBoard(phone, links.participant)
+      await openBoard(other, links.participant)
+      await makePhotoInPage(phone, { width: 1600, height: 1200 })
+      await dropPhotoInPage(phone)
+      const notice = phone.getByTestId('asset-refused')
+      await notice.waitFor()
+      expect(await notice.textContent()).toContain('Dit bestand is te groot. Het mag hoogstens 64 kB zijn.')
+      // Ours replaces tldraw's generic toast (which mounts in English, and does not fit a phone).
+      await expect.poll(() => phone.locator('.tlui-toast__title').count()).toBe(0)
+      await screenshot(phone, 'photo-refused-390x844-touch')
+      await expect.poll(() => shownImages(phone)).toBe(0)
+      await waitForConnection(phone, 'connected')
+      await phone.evaluate(() => {
+        window.editor!.createShape({ type: 'note', x: 100, y: 100 })
+      })
+      await expect.poll(() => other.evaluate(() => window.editor!.getCurrentPageShapes().filter((s) => s.type === 'note').length)).toBe(1)
+      expect(await imageAssets(other)).toEqual([])
+    } finally {
+      small.child.kill('SIGKILL')
+    }
+  })
 })

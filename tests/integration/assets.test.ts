@@ -123,11 +123,13 @@ describe('board assets: uploading and serving', () => {
     }
   })
 
-  it('decides the type from the bytes only: HTML, ZIP and a "photo.jpg" that is HTML are refused (415), an empty body too (400)', async () => {
+  it('decides the type from the bytes only: HTML, ZIP, HEIC and a "photo.jpg" that is HTML are refused (415), an empty body too (400)', async () => {
     const { board, put } = await setup()
     const html = bytesOf('<!DOCTYPE html><html><script>fetch("/api")</script></html>')
     expect((await put(board.boardId, newAssetId(), html)).status).toBe(415)
     expect((await put(board.boardId, newAssetId(), bytesOf('PK', [3, 4, 20, 0], tail()))).status).toBe(415)
+    // An iPhone's HEIC photo shares MP4's box format; it is not a video, and most browsers cannot show it.
+    expect((await put(board.boardId, newAssetId(), bytesOf([0, 0, 0, 24], 'ftypheic', [0, 0, 0, 0], 'mif1heic', tail()))).status).toBe(415)
     const disguised = await put(board.boardId, newAssetId(), html, board.tokens.participant, {
       'Content-Type': 'image/jpeg',
       'Content-Disposition': 'attachment; filename="photo.jpg"',
