@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import { runClientGroup } from './clientApp'
 import { runGrowthGroup } from './docGrowth'
 import { runMemoryGroup } from './memory'
+import { runPhotoGroup } from './photos'
 import { runRelayGroup, scenarioFilter, serverFilter } from './relayLatency'
 import { runCostGroup } from './updateCost'
 import type { Section } from '../lib/stats'
@@ -23,6 +24,7 @@ const groups: Record<string, (quick: boolean) => Promise<Section>> = {
   growth: runGrowthGroup,
   client: runClientGroup,
   cost: runCostGroup,
+  photos: runPhotoGroup,
 }
 const selected = (process.env.BENCH_GROUPS ?? Object.keys(groups).join(','))
   .split(',')
