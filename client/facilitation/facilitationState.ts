@@ -96,13 +96,21 @@ export class Facilitation {
     this.map.set('timer', { durationMs, endsAt: null, remainingMs: durationMs } satisfies TimerState)
   }
 
-  /** Goes to a step: highlights it, and sets (not starts) the timer to its suggested minutes. */
+  /**
+   * Goes to a step: highlights it and sets the timer to the step's suggested minutes. A running
+   * timer keeps running, from the new step's time: a facilitator moving on mid-countdown means
+   * "next part, clock on", and a timer that silently stopped would leave the room without one.
+   */
   goToStep(index: number): void {
-    const step = this.snapshot().steps[index]
+    const { steps, timer } = this.snapshot()
+    const step = steps[index]
     if (!step) return
+    const durationMs = step.minutes * 60_000
+    const running = timer?.endsAt != null && timer.endsAt > serverNow()
     this.doc.transact(() => {
       this.map.set('currentStep', index)
-      this.resetTimer(step.minutes * 60_000)
+      this.resetTimer(durationMs)
+      if (running && durationMs > 0) this.startTimer(durationMs)
     })
   }
 
