@@ -39,6 +39,8 @@ const nl = {
   linkFacilitator: 'Beheer (gespreksleider)',
   linkParticipant: 'Bewerken (deelnemers)',
   linkViewer: 'Alleen kijken',
+  /** The name by a view-only visitor's cursor when they gave none. */
+  viewerName: 'Kijker',
   copy: 'Kopieer',
   copied: 'Gekopieerd',
   selectedCopyByHand: 'Geselecteerd: Ctrl+C',
@@ -164,6 +166,7 @@ const en: typeof nl = {
   linkFacilitator: 'Manage (facilitator)',
   linkParticipant: 'Edit (participants)',
   linkViewer: 'View only',
+  viewerName: 'Viewer',
   copy: 'Copy',
   copied: 'Copied',
   selectedCopyByHand: 'Selected: Ctrl+C',

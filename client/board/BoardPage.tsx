@@ -168,7 +168,9 @@ function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Rol
     window.samenbordDoc = session.doc
     window.samenbordFacilitationDoc = session.facilitationDoc
     if (!canWrite(role)) editor.updateInstanceState({ isReadonly: true })
-    editor.user.updateUserPreferences({ locale: currentLanguage(), ...(name ? { name } : {}) })
+    // A viewer is not asked for a name (they may only look) but is not a nameless cursor either.
+    const shownName = name ?? (canWrite(role) ? null : t.viewerName)
+    editor.user.updateUserPreferences({ locale: currentLanguage(), ...(shownName ? { name: shownName } : {}) })
     const detach = board.attachEditor(editor)
     if (canWrite(role)) assets.attach(editor)
     applyTemplateFromUrl(editor, saveSteps)

@@ -31,6 +31,12 @@ describe('role links in three browsers: facilitator, participant, viewer', () =>
     await openBoard(viewer, viewerLink)
     expect(await viewer.evaluate(() => window.editor!.getIsReadonly())).toBe(true)
     expect(await viewer.getByTestId('insert-template').count()).toBe(0)
+    // A viewer who never gave a name is not asked (they only look) and shows as "Kijker".
+    const unnamed = await (await app.browser.newContext()).newPage()
+    await openBoard(unnamed, viewerLink)
+    expect(await unnamed.getByTestId('name-input').count()).toBe(0)
+    expect(await unnamed.evaluate(() => window.editor!.user.getName())).toBe('Kijker')
+    await unnamed.context().close()
     expect(await participant.evaluate(() => window.editor!.getIsReadonly())).toBe(false)
 
     await participant.evaluate(() => {
