@@ -9,8 +9,19 @@ import { DEPS_PER_STRUCT, emptyStructIndex, inspectUpdate, type UpdateFacts } fr
 export const MAX_STRUCTS_PER_PIECE = 10_000
 
 /**
- * Cuts a Yjs v1 update into updates of at most `maxStructs` structs each, which together are the
- * same update (with the facts of the whole update). The pieces are in causal order: every struct comes after the structs it is placed
+ * Bytes a piece header may take per client run: its struct count, client id and first clock as
+ * varuints (at most 5, 5 and 8 bytes for any id and clock Yjs makes). Counted high on purpose: a
+ * piece must never come out over its byte limit.
+ */
+const RUN_HEADER_BYTES = 18
+/** Bytes around the runs: the number of runs (a varuint) and an empty delete set. */
+const PIECE_OVERHEAD_BYTES = 6
+
+/**
+ * Cuts a Yjs v1 update into updates of at most `maxStructs` structs and `maxBytes` bytes each,
+ * which together are the same update (with the facts of the whole update). A single struct larger
+ * than `maxBytes` gets a piece of its own, over the limit (callers that send pieces check that);
+ * a delete set that does not fit in the last piece comes after it as a piece without structs. The pieces are in causal order: every struct comes after the structs it is placed
  * against (its left and right origin and its parent), so each piece can be integrated completely
  * when the ones before it are in the doc, and nothing waits as "pending" (which Yjs would merge
  * again with every later piece). The delete set goes with the last piece.
@@ -18,10 +29,14 @@ export const MAX_STRUCTS_PER_PIECE = 10_000
  * Each piece holds, per client, one run of consecutive structs copied byte for byte (v1 structs
  * carry absolute ids, so they can be moved between updates as they are).
  */
-export function splitUpdate(update: Uint8Array, maxStructs = MAX_STRUCTS_PER_PIECE): { pieces: Uint8Array[]; facts: UpdateFacts } {
+export function splitUpdate(
+  update: Uint8Array,
+  maxStructs = MAX_STRUCTS_PER_PIECE,
+  maxBytes = Number.POSITIVE_INFINITY,
+): { pieces: Uint8Array[]; facts: UpdateFacts } {
   const index = emptyStructIndex()
   const facts = inspectUpdate(update, index)
-  if (facts.structs <= maxStructs) return { pieces: [update], facts }
+  if (facts.structs <= maxStructs && update.byteLength <= maxBytes) return { pieces: [update], facts }
   const { blocks, offsets, clocks, deps } = index
   const blockOf = new Map<number, number>()
   blocks.forEach((block, i) => blockOf.set(block.client, i))
@@ -32,6 +47,9 @@ export function splitUpdate(update: Uint8Array, maxStructs = MAX_STRUCTS_PER_PIE
   /** The piece being filled: per block, the first struct in it (-1: none yet). */
   let firstInPiece = blocks.map(() => -1)
   let inPiece = 0
+  /** What the piece being filled will take at most, in bytes (headers counted high). */
+  let pieceBytes = PIECE_OVERHEAD_BYTES
+  const deleteSet = update.subarray(index.deleteSetStart)
   const clockOf = (b: number, s: number) => (s < blocks[b].end ? clocks[s] : blocks[b].endClock)
   const offsetOf = (b: number, s: number) => (s < blocks[b].end ? offsets[s] : blocks[b].endOffset)
 
@@ -46,11 +64,12 @@ export function splitUpdate(update: Uint8Array, maxStructs = MAX_STRUCTS_PER_PIE
       encoding.writeVarUint(encoder, clocks[first])
       encoding.writeUint8Array(encoder, update.subarray(offsets[first], offsetOf(b, next[b])))
     }
-    if (last) encoding.writeUint8Array(encoder, update.subarray(index.deleteSetStart))
+    if (last) encoding.writeUint8Array(encoder, deleteSet)
     else encoding.writeVarUint(encoder, 0) // an empty delete set
     pieces.push(encoding.toUint8Array(encoder))
     firstInPiece = blocks.map(() => -1)
     inPiece = 0
+    pieceBytes = PIECE_OVERHEAD_BYTES
   }
 
   /** A struct of another block that must be emitted before struct `s` of block `b`, if any. */
@@ -85,11 +104,20 @@ export function splitUpdate(update: Uint8Array, maxStructs = MAX_STRUCTS_PER_PIE
         onStack[dep[0]] = true
         continue
       }
-      if (firstInPiece[top.block] < 0) firstInPiece[top.block] = s
+      const runHeader = firstInPiece[top.block] < 0 ? RUN_HEADER_BYTES : 0
+      const structBytes = offsetOf(top.block, s + 1) - offsets[s]
+      if (inPiece > 0 && pieceBytes + runHeader + structBytes > maxBytes) finishPiece(false)
+      if (firstInPiece[top.block] < 0) {
+        firstInPiece[top.block] = s
+        pieceBytes += RUN_HEADER_BYTES
+      }
+      pieceBytes += structBytes
       next[top.block] = s + 1
       if (++inPiece >= maxStructs) finishPiece(false)
     }
   }
+  // The delete set goes with the last structs, or after them when they would not leave room for it.
+  if (inPiece > 0 && pieceBytes - 1 + deleteSet.byteLength > maxBytes) finishPiece(false)
   finishPiece(true)
   return { pieces, facts }
 }

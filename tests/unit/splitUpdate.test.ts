@@ -45,4 +45,61 @@ describe('splitUpdate', () => {
       expect(Y.equalDeleteSets(Y.createDeleteSetFromStructStore(target.store), Y.createDeleteSetFromStructStore(source.store))).toBe(true)
     }
   })
+
+  it('with a byte limit, cuts pieces of at most that many bytes (a struct larger than the limit alone), same board', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const rng = seededRandom(100 + seed)
+      const source = sharedHistory(seed, 300)
+      // Long values too, some larger than the limit by themselves.
+      const records = new YKeyValue(source.getArray<{ key: string; val: unknown }>('tl_records'))
+      for (let n = 0; n < 30; n++) records.set(`note:${rng.int(20)}`, { text: 'x'.repeat(rng.int(3000)) })
+      const update = Y.encodeStateAsUpdate(source)
+      const maxBytes = 200 + rng.int(2000)
+      const { pieces } = splitUpdate(update, 10_000, maxBytes)
+      expect(pieces.length).toBeGreaterThan(1)
+      const target = new Y.Doc()
+      for (const piece of pieces) {
+        if (piece.byteLength > maxBytes) expect(inspectUpdate(piece).structs, `seed ${seed}`).toBe(1)
+        Y.applyUpdate(target, piece)
+        expect(target.store.pendingStructs, `seed ${seed}`).toBeNull()
+      }
+      expect(snapshot(target)).toBe(snapshot(source))
+      // Merged again they are the same update: what the server stores equals what was sent.
+      const merged = new Y.Doc()
+      Y.applyUpdate(merged, Y.mergeUpdates(pieces))
+      expect(snapshot(merged)).toBe(snapshot(source))
+      expect(Y.encodeStateVector(merged)).toEqual(Y.encodeStateVector(source))
+      expect(Y.equalDeleteSets(Y.createDeleteSetFromStructStore(merged.store), Y.createDeleteSetFromStructStore(source.store))).toBe(true)
+    }
+  })
+
+  it('keeps both limits at once, and leaves an update under both as it is', () => {
+    const source = sharedHistory(7, 400)
+    const update = Y.encodeStateAsUpdate(source)
+    expect(splitUpdate(update, 10_000, update.byteLength).pieces).toEqual([update])
+    const { pieces } = splitUpdate(update, 9, 300)
+    for (const piece of pieces) {
+      expect(inspectUpdate(piece).structs).toBeLessThanOrEqual(9)
+      if (inspectUpdate(piece).structs > 1) expect(piece.byteLength).toBeLessThanOrEqual(300)
+    }
+    const target = new Y.Doc()
+    for (const piece of pieces) Y.applyUpdate(target, piece)
+    expect(snapshot(target)).toBe(snapshot(source))
+  })
+
+  it('sends a delete set too large for the last piece after it, in a piece of its own', () => {
+    const source = new Y.Doc()
+    const text = source.getText('t')
+    text.insert(0, 'a'.repeat(2000))
+    // Every other character deleted: a thousand ranges in the delete set.
+    source.transact(() => {
+      for (let i = 1000; i > 0; i--) text.delete(i * 2 - 1, 1)
+    })
+    const update = Y.encodeStateAsUpdate(source)
+    const { pieces } = splitUpdate(update, 10_000, 1500)
+    expect(inspectUpdate(pieces[pieces.length - 1]).structs).toBe(0)
+    const target = new Y.Doc()
+    for (const piece of pieces) Y.applyUpdate(target, piece)
+    expect(target.getText('t').toString()).toBe(text.toString())
+  })
 })
