@@ -1,6 +1,6 @@
 /**
  * Limits both sides must know: the server refuses what goes past them, so the page keeps what it
- * sends within them (client/sync/splitSending.ts) instead of sending something that can only be
+ * sends within them (client/sync/limitedWebSocket.ts) instead of sending something that can only be
  * refused, again on every reconnect.
  */
 

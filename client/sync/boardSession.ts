@@ -3,8 +3,11 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { CloseCode } from '../../protocol/closeCodes'
+import { MAX_STRUCTS_PER_UPDATE } from '../../protocol/limits'
 import { facilitationRoomName, SYNC_PATH_PREFIX } from '../../protocol/paths'
 import { tokenSubprotocols } from '../../protocol/roles'
+import { pageConfig } from '../pageConfig'
+import { limitedWebSocket } from './limitedWebSocket'
 import { FACILITATION_DB_SUFFIX, LOCAL_DB_PREFIX } from './localCopy'
 import { guardUnsavedEdits, type UnsavedEditsGuard } from './unsavedEdits'
 import { RECORDS_ARRAY } from './yRecords'
@@ -36,6 +39,11 @@ export class BoardSession {
   readonly state: Atom<ConnectionState>
   /** The server's reason when it closed the connection for good (e.g. board too big). */
   readonly closeReason: Atom<{ code: number; reason: string } | null>
+  /**
+   * How many of this page's changes were too large to share (not put on the board, or not
+   * sent): the page says so. Counted by the store binding (openBoard.ts) and the socket.
+   */
+  readonly tooLargeChanges = atom('changes too large to share', 0)
   /** Resolves once the board can be shown: from the local copy, the server, or a timeout. */
   readonly ready: Promise<void>
   private readonly cleanups: Array<() => void> = []
@@ -56,7 +64,14 @@ export class BoardSession {
       ? new IndexeddbPersistence(LOCAL_DB_PREFIX + boardId + FACILITATION_DB_SUFFIX, this.facilitationDoc)
       : null
     // The token as a subprotocol, not in the URL: proxies log URLs (protocol/roles.ts).
-    const options = { connect: navigator.onLine, protocols: tokenSubprotocols(token) }
+    // Every message within the server's limits: a long offline backlog leaves in pieces, and a
+    // change that can never be sent is held back instead of refused on every reconnect.
+    const WebSocketPolyfill = limitedWebSocket(WebSocket, {
+      maxMessageBytes: pageConfig().maxMessageBytes,
+      maxStructs: MAX_STRUCTS_PER_UPDATE,
+      onUnsendable: () => this.tooLargeChanges.update((n) => n + 1),
+    })
+    const options = { connect: navigator.onLine, protocols: tokenSubprotocols(token), WebSocketPolyfill }
     this.provider = new WebsocketProvider(serverUrl, boardId, this.doc, options)
     this.facilitationProvider = new WebsocketProvider(serverUrl, facilitationRoomName(boardId), this.facilitationDoc, options)
     // Presence lives in the board's room; this one carries none.
