@@ -1,4 +1,5 @@
 import * as encoding from 'lib0/encoding'
+import { cutLargeStructs } from './cutLargeStructs'
 import { DEPS_PER_STRUCT, emptyStructIndex, inspectUpdate, type UpdateFacts } from './inspectUpdate'
 
 /**
@@ -21,7 +22,9 @@ const PIECE_OVERHEAD_BYTES = 6
  * Cuts a Yjs v1 update into updates of at most `maxStructs` structs and `maxBytes` bytes each,
  * which together are the same update (with the facts of the whole update). A single struct larger
  * than `maxBytes` gets a piece of its own, over the limit (callers that send pieces check that);
- * a delete set that does not fit in the last piece comes after it as a piece without structs. The pieces are in causal order: every struct comes after the structs it is placed
+ * a delete set that does not fit in the last piece comes after it as a piece without structs.
+ * With a byte limit, a struct of many values is cut between them first (cutLargeStructs.ts);
+ * the facts are then those of the cut update (more structs, the same changes). The pieces are in causal order: every struct comes after the structs it is placed
  * against (its left and right origin and its parent), so each piece can be integrated completely
  * when the ones before it are in the doc, and nothing waits as "pending" (which Yjs would merge
  * again with every later piece). The delete set goes with the last piece.
@@ -34,9 +37,18 @@ export function splitUpdate(
   maxStructs = MAX_STRUCTS_PER_PIECE,
   maxBytes = Number.POSITIVE_INFINITY,
 ): { pieces: Uint8Array[]; facts: UpdateFacts } {
-  const index = emptyStructIndex()
-  const facts = inspectUpdate(update, index)
+  let index = emptyStructIndex()
+  let facts = inspectUpdate(update, index)
   if (facts.structs <= maxStructs && update.byteLength <= maxBytes) return { pieces: [update], facts }
+  if (Number.isFinite(maxBytes)) {
+    // Many values in one struct (records appended one after another) are cut between values first.
+    const cut = cutLargeStructs(update, maxBytes - RUN_HEADER_BYTES - PIECE_OVERHEAD_BYTES, index)
+    if (cut !== update) {
+      update = cut
+      index = emptyStructIndex()
+      facts = inspectUpdate(update, index) // the same changes, in more structs
+    }
+  }
   const { blocks, offsets, clocks, deps } = index
   const blockOf = new Map<number, number>()
   blocks.forEach((block, i) => blockOf.set(block.client, i))

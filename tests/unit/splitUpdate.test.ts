@@ -102,4 +102,36 @@ describe('splitUpdate', () => {
     for (const piece of pieces) Y.applyUpdate(target, piece)
     expect(target.getText('t').toString()).toBe(text.toString())
   })
+
+  it('cuts one struct of many values (records appended one after another) between its values', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const rng = seededRandom(200 + seed)
+      const source = new Y.Doc()
+      const records = new YKeyValue(source.getArray<{ key: string; val: unknown }>('tl_records'))
+      // Appended one after another by one client: Yjs merges them into one struct.
+      for (let n = 0; n < 60; n++) records.set(`shape:${n}`, { text: 'y'.repeat(rng.int(5000)), nested: { n, list: [n, 'z'] } })
+      // Inserted in the middle (origin and right origin), and into an empty array (a parent, no origins).
+      const list = source.getArray<unknown>('list')
+      list.insert(0, Array.from({ length: 40 }, (_, i) => 'a'.repeat(rng.int(3000)) + i))
+      list.insert(3, Array.from({ length: 40 }, (_, i) => ({ i, b: 'b'.repeat(rng.int(3000)) })))
+      const update = Y.encodeStateAsUpdate(source)
+      expect(inspectUpdate(update).structs).toBeLessThan(10)
+      const maxBytes = 6000 + rng.int(20_000)
+      const { pieces } = splitUpdate(update, 10_000, maxBytes)
+      const target = new Y.Doc()
+      for (const piece of pieces) {
+        expect(piece.byteLength, `seed ${seed}`).toBeLessThanOrEqual(maxBytes)
+        Y.applyUpdate(target, piece)
+        expect(target.store.pendingStructs).toBeNull()
+      }
+      expect(target.getArray('tl_records').toJSON()).toEqual(source.getArray('tl_records').toJSON())
+      expect(target.getArray('list').toJSON()).toEqual(list.toJSON())
+      expect(Y.encodeStateVector(target)).toEqual(Y.encodeStateVector(source))
+      // And the doc goes on from there: an edit made on the source after it applies cleanly.
+      const before = Y.encodeStateVector(target)
+      list.insert(5, ['later'])
+      Y.applyUpdate(target, Y.encodeStateAsUpdate(source, before))
+      expect(target.getArray('list').toJSON()).toEqual(list.toJSON())
+    }
+  })
 })
