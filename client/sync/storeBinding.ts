@@ -1,9 +1,23 @@
 import { DocumentRecordType, PageRecordType, TLDOCUMENT_ID, type TLRecord, type TLStore } from '@tldraw/tlschema'
 import type { IndexKey } from '@tldraw/utils'
 import type * as Y from 'yjs'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/limits'
 import { migrateRecords } from './migrateRecords'
 import type { RecordChange, RecordMap } from './recordMap'
 import { metaOf, recordsOf, SCHEMA_KEY } from './yRecords'
+
+/**
+ * Share of the server's message limit one record may take: with the protocol's overhead (its
+ * Yjs encoding is no larger than its JSON) it always fits in one message, whatever else is sent.
+ */
+export const RECORD_SHARE_OF_MESSAGE = 0.5
+/** Largest record (its JSON, in UTF-8 bytes) shared with a server at `maxMessageBytes`. */
+export function maxRecordBytesFor(maxMessageBytes: number): number {
+  return Math.floor(maxMessageBytes * RECORD_SHARE_OF_MESSAGE)
+}
+export const DEFAULT_MAX_RECORD_BYTES = maxRecordBytesFor(DEFAULT_MAX_MESSAGE_BYTES)
+/** UTF-8 takes at most this many bytes per UTF-16 unit of a string. */
+const MAX_UTF8_BYTES_PER_UNIT = 3
 
 export interface StoreBinding {
   /** The records in the Y.Doc (shared with the presence binding and tests). */
@@ -32,6 +46,14 @@ export interface StoreBindingOptions {
   onInvalidRecord?: (record: unknown, error: unknown) => void
   /** Called when the board's stored schema could not be used (its records were read as they are). */
   onUnusableSchema?: (schema: unknown) => void
+  /**
+   * Largest local record written to the doc, in bytes of its JSON (default DEFAULT_MAX_RECORD_BYTES;
+   * the page derives it from the server's limit with maxRecordBytesFor). A larger one could never
+   * be sent: the server would refuse it on every reconnect and nothing after it would get through.
+   */
+  maxRecordBytes?: number
+  /** Called for a local record over maxRecordBytes: it is not shared, and the store goes back to the doc's version. */
+  onTooLarge?: (record: TLRecord) => void
 }
 
 /**
@@ -48,6 +70,25 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
   const owns = options.owns ?? (() => true)
   /** Marks our own transactions, so that their echo is not applied back to the store. */
   const origin = { binding: 'tldraw-store' }
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
+  let bound = true
+
+  /** True if `record` may be shared; else it is reported and taken back out of the store. */
+  const fits = (record: TLRecord): boolean => {
+    if (fitsIn(record, maxRecordBytes)) return true
+    options.onTooLarge?.(record)
+    // Not now: a store listener must not change the store. The doc's version when it runs, so
+    // an edit made meanwhile (the text shortened again) is kept.
+    queueMicrotask(() => {
+      if (!bound) return
+      const shared = records.get(record.id)
+      store.mergeRemoteChanges(() => {
+        if (shared) store.put([shared])
+        else if (store.has(record.id)) store.remove([record.id])
+      })
+    })
+    return false
+  }
 
   const putRemote = (puts: TLRecord[], removes: TLRecord['id'][]) => {
     if (puts.length === 0 && removes.length === 0) return
@@ -90,9 +131,11 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
   const stopListening = options.readOnly ? () => {} : store.listen(
     ({ changes }) => {
       doc.transact(() => {
-        for (const record of Object.values(changes.added)) if (owns(record)) records.set(record.id, record)
+        for (const record of Object.values(changes.added)) if (owns(record) && fits(record)) records.set(record.id, record)
         for (const [, record] of Object.values(changes.updated)) {
-          if (owns(record)) records.set(record.id, record)
+          if (owns(record)) {
+            if (fits(record)) records.set(record.id, record)
+          }
           else if (records.has(record.id)) records.delete(record.id)
         }
         for (const record of Object.values(changes.removed)) if (records.has(record.id)) records.delete(record.id)
@@ -138,10 +181,11 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBinding
       if (missing.length > 0) store.mergeRemoteChanges(() => store.put(missing))
       doc.transact(() => {
         meta.set(SCHEMA_KEY, store.schema.serialize())
-        for (const record of documentRecords(store)) if (owns(record)) records.set(record.id, record)
+        for (const record of documentRecords(store)) if (owns(record) && fits(record)) records.set(record.id, record)
       }, origin)
     },
     unbind() {
+      bound = false
       waiting.clear()
       stopListening()
       records.off('change', onChange)
@@ -159,6 +203,12 @@ export function defaultDocumentRecords(): TLRecord[] {
 }
 
 export const DEFAULT_PAGE_ID = PageRecordType.createId('page')
+
+/** Whether a record's JSON takes at most `limit` bytes in UTF-8 (encoded only when it could be over). */
+function fitsIn(record: TLRecord, limit: number): boolean {
+  const json = JSON.stringify(record)
+  return json.length * MAX_UTF8_BYTES_PER_UNIT <= limit || new TextEncoder().encode(json).byteLength <= limit
+}
 
 function documentRecords(store: TLStore): TLRecord[] {
   return store.allRecords().filter((r) => store.scopedTypes.document.has(r.typeName))

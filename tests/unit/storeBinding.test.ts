@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { bindStoreToDoc } from '../../client/sync/storeBinding'
+import { bindStoreToDoc, DEFAULT_MAX_RECORD_BYTES, maxRecordBytesFor } from '../../client/sync/storeBinding'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/limits'
 import { geoShape, newTestStore, shapesOf } from '../../bench/lib/harness/tlStore'
 
 /** Two docs wired directly: every update of one is applied to the other. */
@@ -124,3 +125,70 @@ describe('tldraw store ⇄ Y.Doc binding', () => {
     expect(Y.encodeStateAsUpdate(doc).byteLength).toBeLessThan(before + 1024)
   })
 })
+
+describe('a local record too large to share', () => {
+  const LIMIT = 10_000
+  const withMeta = <T extends object>(record: T, text: string): T => ({ ...record, meta: { text } })
+
+  function bound() {
+    const [doc, peer] = [new Y.Doc(), new Y.Doc()]
+    connect(doc, peer)
+    const store = newTestStore()
+    const refused: unknown[] = []
+    const binding = bindStoreToDoc(store, doc, { maxRecordBytes: LIMIT, onTooLarge: (r) => refused.push(r) })
+    binding.seedIfEmpty()
+    return { doc, peer, store, refused, binding, peerRecords: bindStoreToDoc(newTestStore(false), peer).records }
+  }
+
+  it('by default may take half a message, always fitting in one', () => {
+    expect(DEFAULT_MAX_RECORD_BYTES).toBe(maxRecordBytesFor(DEFAULT_MAX_MESSAGE_BYTES))
+    expect(DEFAULT_MAX_RECORD_BYTES).toBeLessThan(DEFAULT_MAX_MESSAGE_BYTES)
+  })
+
+  it('a new one is not written to the doc, is taken out of the store, and the next edit goes in', async () => {
+    const { store, refused, peerRecords } = bound()
+    const huge = withMeta(geoShape(0, 0), 'x'.repeat(LIMIT))
+    store.put([huge])
+    expect(peerRecords.has(huge.id)).toBe(false)
+    expect(refused).toEqual([huge])
+    await vi.waitFor(() => expect(store.has(huge.id)).toBe(false))
+    const normal = geoShape(5, 5)
+    store.put([normal])
+    expect(peerRecords.get(normal.id)).toEqual(normal)
+  })
+
+  it('an edit of a shared one is refused and the store goes back to the shared version', async () => {
+    const { store, refused, peerRecords } = bound()
+    const shape = geoShape(1, 1)
+    store.put([shape])
+    store.update(shape.id, (s) => withMeta(s, 'é'.repeat(LIMIT / 2))) // under the limit in UTF-16 units, over it in bytes
+    expect(refused).toHaveLength(1)
+    expect(peerRecords.get(shape.id)).toEqual(shape)
+    await vi.waitFor(() => expect(store.get(shape.id)).toEqual(shape))
+    store.update(shape.id, (s) => ({ ...s, x: 42 }))
+    expect(peerRecords.get(shape.id)?.x).toBe(42)
+  })
+
+  it('in a batch with other changes, only the large one stays out', async () => {
+    const { store, refused, peerRecords } = bound()
+    const [small, huge] = [geoShape(2, 2), withMeta(geoShape(3, 3), 'y'.repeat(LIMIT * 2))]
+    store.put([small, huge])
+    expect(peerRecords.get(small.id)).toEqual(small)
+    expect(peerRecords.has(huge.id)).toBe(false)
+    expect(refused).toHaveLength(1)
+    await vi.waitFor(() => expect(store.has(huge.id)).toBe(false))
+    expect(store.get(small.id)).toEqual(small)
+  })
+
+  it('its revert is not a user change: nothing is written back, and undo history is left alone', async () => {
+    const { doc, store } = bound()
+    const writes: unknown[] = []
+    doc.on('update', (_u: Uint8Array, origin: unknown) => writes.push(origin))
+    const sources: string[] = []
+    store.listen((entry) => sources.push(entry.source), { scope: 'document' })
+    store.put([withMeta(geoShape(0, 0), 'z'.repeat(LIMIT))])
+    await vi.waitFor(() => expect(sources).toEqual(['user', 'remote']))
+    expect(writes).toEqual([])
+  })
+})
+
