@@ -1,6 +1,7 @@
 import { useValue } from 'tldraw'
 import { texts } from '../i18n'
 import type { BoardSession } from '../sync/boardSession'
+import { TooLargeNotice } from './TooLargeNotice'
 
 /** Always visible: teachers must know whether colleagues see their notes right now. */
 export function ConnectionIndicator({ session }: { session: BoardSession }) {
@@ -24,6 +25,7 @@ export function ConnectionIndicator({ session }: { session: BoardSession }) {
       <span className="connection-dot" aria-hidden="true" />
       <span role="status">{label}</span>
       {state === 'closed' && <span className="connection-error" role="alert">{hint}</span>}
+      <TooLargeNotice session={session} />
     </div>
   )
 }

@@ -9,7 +9,8 @@ import { isPrivateRecord, PrivateNotes } from '../facilitation/privateWriting'
 import { rememberBoard } from '../home/myBoards'
 import { BoardSession } from './boardSession'
 import { bindPresence } from './presence'
-import { bindStoreToDoc, type StoreBinding } from './storeBinding'
+import { pageConfig } from '../pageConfig'
+import { bindStoreToDoc, maxRecordBytesFor, type StoreBinding } from './storeBinding'
 
 /** "Mijn borden" shows when a board last changed; written at most this often. */
 const LAST_CHANGE_WRITE_INTERVAL_MS = 60_000
@@ -102,6 +103,12 @@ export class OpenBoard {
         onInvalidRecord: (record, error) => {
           console.warn('Samenbord: skipped an unreadable record', record, error)
           options.onSkippedRecord?.(record)
+        },
+        // Refused here, before it enters the doc: sent, the server would refuse it on every reconnect.
+        maxRecordBytes: maxRecordBytesFor(pageConfig().maxMessageBytes),
+        onTooLarge: (record) => {
+          console.warn('Samenbord: a change too large to share was not put on the board', record.id)
+          session.tooLargeChanges.update((n) => n + 1)
         },
         onUnusableSchema: (schema) => console.warn("Samenbord: the board's stored schema could not be used; records were read as they are", schema),
       })
