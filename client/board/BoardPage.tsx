@@ -143,7 +143,7 @@ function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Rol
           <div className="board-top-right">
             <PeopleMenu />
             <ConnectionIndicator session={session} />
-            <InsertTemplateButton onSteps={saveSteps} />
+            <InsertTemplateButton onSteps={saveSteps} role={role} facilitationDoc={session.facilitationDoc} />
             <ShareButton boardId={boardId} role={role} token={token} />
           </div>
         ) : null,

@@ -50,7 +50,7 @@ export function FacilitationBar({ docs, role, boardId, token }: { docs: BoardDoc
         </span>
       )}
       {isFacilitator && <FacilitatorControls facilitation={facilitation} state={state} />}
-      {isFacilitator && token && <MeetingMenu boardId={boardId} token={token} />}
+      {isFacilitator && token && <MeetingMenu boardId={boardId} token={token} facilitation={facilitation} templatesForAll={state.templatesForAll} />}
       <ExportMenu docs={docs} />
       {showAgenda && (
         <div className="agenda-popover" data-testid="agenda">

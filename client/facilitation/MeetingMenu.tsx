@@ -8,6 +8,7 @@ import { rememberBoard } from '../home/myBoards'
 import { formatDate, formatDateTime, texts } from '../i18n'
 import { usePopover } from './usePopover'
 import { restoreSnapshot } from './restoreSnapshot'
+import type { Facilitation } from './facilitationState'
 
 /** How long the page waits for the server's 4410 after "Bord verwijderen" before it reloads (then the server says 410). */
 const RELOAD_AFTER_DELETE_MS = 3_000
@@ -16,7 +17,7 @@ const RELOAD_AFTER_DELETE_MS = 3_000
  * The facilitator's "Bijeenkomst" menu: named snapshots kept by the server, a copy for next time,
  * when the server would delete the board by itself, and "Bord verwijderen" (after a confirmation).
  */
-export function MeetingMenu({ boardId, token }: { boardId: string; token: string }) {
+export function MeetingMenu({ boardId, token, facilitation, templatesForAll }: { boardId: string; token: string; facilitation: Facilitation; templatesForAll: boolean }) {
   const t = texts()
   const editor = useEditor()
   const [open, setOpen] = usePopover()
@@ -105,6 +106,15 @@ export function MeetingMenu({ boardId, token }: { boardId: string; token: string
               </li>
             ))}
           </ul>
+          <label className="menu-check">
+            <input
+              type="checkbox"
+              data-testid="templates-for-all"
+              checked={templatesForAll}
+              onChange={(e) => facilitation.setTemplatesForAll(e.currentTarget.checked)}
+            />{' '}
+            {t.templatesForAll}
+          </label>
           <button className="bar-button" data-testid="copy-board" onClick={() => void copyForNextMeeting()}>
             {t.copyForNextMeeting}
           </button>

@@ -33,6 +33,8 @@ export interface FacilitationSnapshot {
   voting: VotingRound | null
   summon: Summon | null
   privateRound: { roundId: string; active: boolean } | null
+  /** Whether participants may insert templates too (by default only the facilitator). */
+  templatesForAll: boolean
 }
 
 export const DEFAULT_TIMER_MS = 5 * 60_000
@@ -59,7 +61,12 @@ export class Facilitation {
       voting: get<VotingRound | null>('voting', null),
       summon: get<Summon | null>('summon', null),
       privateRound: get<{ roundId: string; active: boolean } | null>('privateRound', null),
+      templatesForAll: this.map.get('templatesForAll') === true,
     }
+  }
+
+  setTemplatesForAll(allowed: boolean): void {
+    this.map.set('templatesForAll', allowed)
   }
 
   setTitle(title: string): void {

@@ -38,6 +38,15 @@ describe('role links in three browsers: facilitator, participant, viewer', () =>
     expect(await unnamed.evaluate(() => window.editor!.user.getName())).toBe('Kijker')
     await unnamed.context().close()
     expect(await participant.evaluate(() => window.editor!.getIsReadonly())).toBe(false)
+    // Templates: the facilitator's, unless the facilitator lets participants insert them too.
+    expect(await participant.getByTestId('insert-template').count()).toBe(0)
+    await facilitator.getByTestId('meeting-menu').click()
+    await facilitator.getByTestId('templates-for-all').check()
+    await participant.getByTestId('insert-template').waitFor()
+    expect(await viewer.getByTestId('insert-template').count()).toBe(0)
+    await facilitator.getByTestId('templates-for-all').uncheck()
+    await expect.poll(() => participant.getByTestId('insert-template').count()).toBe(0)
+    await facilitator.keyboard.press('Escape')
 
     await participant.evaluate(() => {
       window.editor!.createShape({ type: 'geo', x: 0, y: 0, props: { w: 100, h: 100 } })
