@@ -25,6 +25,8 @@ export interface BoardAssetStoreOptions {
   boardId: string
   token: string | null
   maxAssetBytes: number
+  /** false for view-only links: they upload nothing and keep no queue on the device. */
+  writes: boolean
   /** A file the server will never take (or we know it will not): the page says why. */
   onRefused: (because: RefusedBecause) => void
 }
@@ -57,10 +59,12 @@ export class BoardAssetStore implements TLAssetStore {
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private retryDelayMs = RETRY_MIN_MS
   private readonly onOnline = () => void this.flush()
+  /** Files `upload()` is sending right now: the queue's flush leaves them alone. */
+  private readonly inFlight = new Set<string>()
 
   constructor(private readonly options: BoardAssetStoreOptions) {
     this.queue = new UploadQueue(options.boardId)
-    this.loaded = this.queue.all().then((pending) => {
+    this.loaded = !options.writes ? Promise.resolve() : this.queue.all().then((pending) => {
       for (const upload of pending) this.keepLocalUrl(upload)
       this.waiting.set(pending.length)
     })
@@ -82,17 +86,25 @@ export class BoardAssetStore implements TLAssetStore {
   }
 
   upload = async (asset: TLAsset, file: File, signal?: AbortSignal): Promise<{ src: string; meta?: { [UPLOADING_META_KEY]: true } }> => {
+    // The same bytes again are the same tldraw asset (its id is their hash): already on the
+    // board, so nothing to send; uploading again would risk the first picture (a refusal
+    // would delete the record both pictures use).
+    const existing = this.editor?.getAsset(asset.id)
+    const existingSrc = existing && 'src' in existing.props ? existing.props.src : null
+    if (assetIdOfSrc(existingSrc) && !(existing!.meta as Record<string, unknown>)[UPLOADING_META_KEY]) return { src: existingSrc! }
     const type = sniffAssetType(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()))
     if (!type) return this.refuse('unsupported', asset.id)
     const blob = await prepareImage(file, type)
     if (blob.size > this.options.maxAssetBytes) return this.refuse('tooLarge', asset.id)
     const pending: PendingUpload = { assetId: newAssetId(), tldrawAssetId: asset.id, blob }
     this.keepLocalUrl(pending)
+    this.inFlight.add(pending.assetId)
     await this.queue.put(pending)
     const src = assetSrc(pending.assetId)
     const outcome = navigator.onLine
-      ? await uploadAsset(this.options.boardId, pending.assetId, blob, this.options.token, signal)
+      ? await uploadAsset(this.options.boardId, pending.assetId, blob, this.options.token, signal).finally(() => this.inFlight.delete(pending.assetId))
       : { kind: 'later' as const, retryAfterMs: null }
+    this.inFlight.delete(pending.assetId)
     if (outcome.kind === 'stored') {
       await this.queue.delete(pending.assetId)
       return { src }
@@ -138,12 +150,15 @@ export class BoardAssetStore implements TLAssetStore {
     let left = pending.length
     for (const upload of pending) {
       if (!this.editor || !navigator.onLine) break
+      if (this.inFlight.has(upload.assetId)) continue
       this.linkToRecord(upload)
       const outcome = await uploadAsset(this.options.boardId, upload.assetId, upload.blob, this.options.token)
       if (outcome.kind === 'later') {
         this.retryLater(outcome.retryAfterMs)
         break
       }
+      // The page let go of the editor meanwhile: keep the entry, so the next page clears the mark.
+      if (!this.editor) break
       left--
       if (outcome.kind === 'stored') {
         await this.queue.delete(upload.assetId)

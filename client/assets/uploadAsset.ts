@@ -25,6 +25,12 @@ const REFUSALS: Record<number, RefusedBecause> = {
  * the link's token as a bearer token, never in the URL (proxies log URLs). Only a 4xx answer
  * other than 408 and 429 means "never": every other failure is worth trying again.
  */
+/**
+ * Longest one upload may take, in ms: beyond the server's own deadline (UPLOAD_TIMEOUT_MS,
+ * 120 s), so a stalled connection gives up and is tried again instead of waiting for ever.
+ */
+export const UPLOAD_TIMEOUT_MS = 180_000
+
 export async function uploadAsset(boardId: string, assetId: string, blob: Blob, token: string | null, signal?: AbortSignal): Promise<UploadOutcome> {
   let response: Response
   try {
@@ -32,7 +38,7 @@ export async function uploadAsset(boardId: string, assetId: string, blob: Blob, 
       method: 'PUT',
       body: blob,
       headers: { 'Content-Type': blob.type || 'application/octet-stream', ...(token ? tokenHeader(token) : {}) },
-      signal,
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(UPLOAD_TIMEOUT_MS)]) : AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
     })
   } catch {
     return { kind: 'later', retryAfterMs: null }

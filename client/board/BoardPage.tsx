@@ -92,8 +92,8 @@ function Board({ boardId, role, token, onDeleted }: { boardId: string; role: Rol
   /** Photos and files: uploaded to the server, the document holds only their reference. */
   const assets = useMemo(() => {
     const { maxAssetBytes } = pageConfig()
-    return new BoardAssetStore({ boardId, token, maxAssetBytes, onRefused: (because) => setRefusal(refusalMessage(because, maxAssetBytes)) })
-  }, [boardId, token, attempt])
+    return new BoardAssetStore({ boardId, token, maxAssetBytes, writes: canWrite(role), onRefused: (because) => setRefusal(refusalMessage(because, maxAssetBytes)) })
+  }, [boardId, token, role, attempt])
   useEffect(() => () => assets.destroy(), [assets])
   const store = useMemo(() => {
     // The language before the editor mounts: tldraw's messages about dropped files are fixed then.

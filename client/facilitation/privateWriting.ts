@@ -1,6 +1,10 @@
 import type { Editor, TLRecord, TLStore } from 'tldraw'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
+import { MAX_STRUCTS_PER_UPDATE } from '../../protocol/limits'
+import { pageConfig } from '../pageConfig'
+import { limitedWebSocket } from '../sync/limitedWebSocket'
+import { maxRecordBytesFor } from '../sync/storeBinding'
 import * as Y from 'yjs'
 import { privateRoomName } from '../../protocol/paths'
 import { newToken, tokenSubprotocols } from '../../protocol/roles'
@@ -59,7 +63,7 @@ export class PrivateNotes {
   private retry: ReturnType<typeof setTimeout> | null = null
   private readonly cleanups: Array<() => void> = []
 
-  constructor(boardId: string, token: string | null, private readonly store: TLStore) {
+  constructor(boardId: string, token: string | null, private readonly store: TLStore, onTooLarge: () => void = () => {}) {
     const writerKey = writerKeyFor(boardId)
     this.local = new IndexeddbPersistence(LOCAL_DB_PREFIX + boardId + PRIVATE_DB_SUFFIX, this.doc)
     // Connected only while there is something private to keep on the server (see
@@ -67,9 +71,11 @@ export class PrivateNotes {
     this.provider = new WebsocketProvider(defaultServerUrl(), privateRoomName(boardId, writerKey), this.doc, {
       connect: false,
       protocols: tokenSubprotocols(token),
+      // Within the server's limits, like the board's own rooms (client/sync/boardSession.ts).
+      WebSocketPolyfill: limitedWebSocket(WebSocket, { maxMessageBytes: pageConfig().maxMessageBytes, maxStructs: MAX_STRUCTS_PER_UPDATE, onUnsendable: onTooLarge }),
     })
     void this.local.whenSynced.then(() => {
-      this.binding = bindStoreToDoc(store, this.doc, { owns: isPrivateRecord })
+      this.binding = bindStoreToDoc(store, this.doc, { owns: isPrivateRecord, maxRecordBytes: maxRecordBytesFor(pageConfig().maxMessageBytes), onTooLarge })
       this.updateConnection()
     })
     const onChange = () => this.updateConnection()

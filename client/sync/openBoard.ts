@@ -127,7 +127,7 @@ export class OpenBoard {
       UserRecordType.create({ id: createUserId(editor.user.getId()), name: editor.user.getName(), color: editor.user.getColor() }),
     )
     const unbindPresence = bindPresence(store, this.session.provider.awareness, $user)
-    const privateNotes = canWrite(role) ? new PrivateNotes(boardId, token, store) : null
+    const privateNotes = canWrite(role) ? new PrivateNotes(boardId, token, store, () => this.session.tooLargeChanges.update((n) => n + 1)) : null
     privateNotes?.attach(editor, new Facilitation(this.session.facilitationDoc))
     return () => {
       privateNotes?.destroy()
