@@ -123,8 +123,11 @@ describe('running a meeting: facilitator, participant and viewer', () => {
       window.samenbordFacilitationDoc!.on('update', () => location.reload())
       window.samenbordFacilitationDoc!.getMap('facilitation').set('title', 'Intervisie 19 maart')
     })
+    // Chromium keeps navigator.onLine true in a page reloaded under setOffline (see
+    // exceptOfflineNetworkCalls), so this empty board waits up to INITIAL_SYNC_TIMEOUT_MS (5 s)
+    // for a server it cannot reach before it opens; a really offline browser opens at once.
     await expect
-      .poll(() => facilitator.evaluate(() => !(window as { reloadedAway?: boolean }).reloadedAway && Boolean(window.editor)).catch(() => false))
+      .poll(() => facilitator.evaluate(() => !(window as { reloadedAway?: boolean }).reloadedAway && Boolean(window.editor)).catch(() => false), { timeout: 20_000 })
       .toBe(true)
     await expect.poll(() => facilitator.getByTestId('board-title-input').inputValue()).toBe('Intervisie 19 maart')
     await facilitator.context().setOffline(false)
