@@ -76,7 +76,10 @@ describe('live board in two real browsers', () => {
       })
     })
     await expect
-      .poll(() => pageA.evaluate(() => !(window as { reloadedAway?: boolean }).reloadedAway && Boolean(window.editor)).catch(() => false))
+      // An offline reload under CI load can take longer than the default 5 s (the service worker
+      // serves the app, IndexedDB opens four databases, and Chromium still dials: see
+      // exceptOfflineNetworkCalls).
+      .poll(() => pageA.evaluate(() => !(window as { reloadedAway?: boolean }).reloadedAway && Boolean(window.editor)).catch(() => false), { timeout: 20_000 })
       .toBe(true)
     await pageA.waitForFunction(() => Boolean(window.editor))
     await expect.poll(() => noteTexts(pageA)).toHaveLength(2)
