@@ -38,7 +38,7 @@ export async function uploadAsset(boardId: string, assetId: string, blob: Blob, 
       method: 'PUT',
       body: blob,
       headers: { 'Content-Type': blob.type || 'application/octet-stream', ...(token ? tokenHeader(token) : {}) },
-      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(UPLOAD_TIMEOUT_MS)]) : AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+      signal: withTimeout(signal),
     })
   } catch {
     return { kind: 'later', retryAfterMs: null }
@@ -50,4 +50,12 @@ export async function uploadAsset(boardId: string, assetId: string, blob: Blob, 
     return { kind: 'later', retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null }
   }
   return { kind: 'refused', because: REFUSALS[status] ?? 'refused' }
+}
+
+/** The caller's signal plus UPLOAD_TIMEOUT_MS, where the browser can combine them (AbortSignal.any: Safari 17.4+, Chrome 116+); an older iPad keeps the caller's signal only. */
+function withTimeout(signal: AbortSignal | undefined): AbortSignal | undefined {
+  if (typeof AbortSignal.timeout !== 'function') return signal
+  const timeout = AbortSignal.timeout(UPLOAD_TIMEOUT_MS)
+  if (!signal) return timeout
+  return typeof AbortSignal.any === 'function' ? AbortSignal.any([signal, timeout]) : signal
 }
